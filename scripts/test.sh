@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Set up, start PostgreSQL, and run every test (on SQLite and PostgreSQL), lint and types.
+#
+# PostgreSQL: installed from Debian's packages when missing and we may (root with apt-get);
+# a private cluster is started on 127.0.0.1:54329. Where it cannot be had, the PostgreSQL
+# half of the tests is skipped — except when CI=true, where that fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh test
+
+if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  # does nothing when the server binaries are already there
+  scripts/postgres.sh install || [[ "${CI:-}" != "true" ]]
+fi
+status=0
+url=$(scripts/postgres.sh start) || status=$?
+if [[ $status -eq 0 ]]; then
+  export PIGDATA_TEST_POSTGRES_URL="$url"
+elif [[ "${CI:-}" == "true" ]]; then
+  echo "PostgreSQL could not be started (status $status) and CI=true: failing" >&2
+  exit 1
+else
+  echo "PostgreSQL not available (status $status): its half of the tests will be skipped" >&2
+fi
+
+.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/ruff format --check src tests benchmarks scripts
+.venv/bin/mypy
+.venv/bin/pytest "$@"

@@ -1,0 +1,32 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from pigdata import __version__
+from pigdata.api.problems import install_problem_handlers
+from pigdata.api.routers import catalogue, intake, ledger, meta, places
+from pigdata.config import Settings, get_settings
+from pigdata.store.engine import make_engine
+
+DESCRIPTION = """
+开放生猪大数据平台 — open live-pig big data platform.
+
+Send records of the whole chain (premises, animals, herd reports, movements, trades,
+slaughter, prices, outbreaks, corrections) as JSON batches or files; every accepted record is
+an entry of the ledger. Authenticate with `Authorization: Bearer <token>`
+(`pigdata token create`); without a token you are the anonymous public and see aggregates.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Give the API application for a node's settings."""
+    settings = settings or get_settings()
+    app = FastAPI(title="pigdata", version=__version__, description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    install_problem_handlers(app)
+    for module in (meta, intake, catalogue, ledger, places):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,63 @@
+"""Dependencies of the routers: the engine, the settings and the caller's principal."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Connection, Engine
+
+from pigdata.access.principal import Principal, Role
+from pigdata.access.tokens import authenticate
+from pigdata.api.problems import Problem
+from pigdata.config import Settings
+
+ANONYMOUS = Principal(name="anonymous", role=Role.public)
+_bearer = HTTPBearer(auto_error=False, description="A token made by `pigdata token create`")
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        yield conn
+
+
+def get_principal(
+    engine: Annotated[Engine, Depends(get_engine)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Give who the request speaks for: its token's principal, or the anonymous public."""
+    if credentials is None:
+        return ANONYMOUS
+    with engine.connect() as conn:
+        who = authenticate(conn, credentials.credentials)
+    if who is None:
+        raise Problem(401, "Unauthorized", "令牌无效或已撤销 / the token is unknown or revoked")
+    return who
+
+
+def require_role(who: Principal, *roles: Role) -> None:
+    """Refuse a principal whose role is not one of these."""
+    if who.role not in roles:
+        raise Problem(
+            403,
+            "Forbidden",
+            f"{who.submitter} 无权执行此操作 / {who.submitter} may not do this",
+        )
+
+
+Conn = Annotated[Connection, Depends(get_connection)]
+Who = Annotated[Principal, Depends(get_principal)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

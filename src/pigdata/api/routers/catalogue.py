@@ -1,0 +1,138 @@
+"""Reading records: premises, animals and the events of the chain, within the caller's view."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from pigdata.api.deps import Conn, Who
+from pigdata.api.problems import Problem
+from pigdata.services import catalogue
+
+router = APIRouter(prefix="/api/v1", tags=["records"])
+
+Limit = Annotated[int, Query(ge=1, le=catalogue.MAX_LIMIT)]
+Rows = list[dict[str, Any]]
+
+
+@router.get("/premises")
+def list_premises(
+    conn: Conn,
+    who: Who,
+    region: str | None = None,
+    premises_type: str | None = None,
+    after: str | None = None,
+    limit: Limit = 100,
+) -> Rows:
+    """Give registered premises, by code; `after` is the last code of the previous page."""
+    return catalogue.list_premises(
+        conn, who, region=region, premises_type=premises_type, after=after, limit=limit
+    )
+
+
+@router.get("/premises/{code}")
+def get_premises(code: str, conn: Conn, who: Who) -> dict[str, Any]:
+    """Give one premises."""
+    found = catalogue.get_premises(conn, who, code)
+    if found is None:
+        raise Problem(404, "Not found", f"场所 {code} 未备案 / premises {code} not found")
+    return found
+
+
+@router.get("/animals/{ear_tag}")
+def get_animal(ear_tag: str, conn: Conn, who: Who) -> dict[str, Any]:
+    """Give one animal by its ear tag."""
+    found = catalogue.get_animal(conn, who, ear_tag)
+    if found is None:
+        raise Problem(404, "Not found", f"耳标 {ear_tag} 未登记 / animal {ear_tag} not found")
+    return found
+
+
+@router.get("/movements")
+def list_movements(
+    conn: Conn,
+    who: Who,
+    premises: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    after: int | None = None,
+    limit: Limit = 100,
+) -> Rows:
+    """Give movements with their certificates and ear tags; `after` is an entry index."""
+    return catalogue.list_movements(
+        conn, who, premises=premises, since=since, until=until, after=after, limit=limit
+    )
+
+
+@router.get("/herd-reports")
+def list_herd_reports(
+    conn: Conn,
+    who: Who,
+    premises: str | None = None,
+    month: str | None = None,
+    after: int | None = None,
+    limit: Limit = 100,
+) -> Rows:
+    """Give monthly herd reports."""
+    return catalogue.list_herd_reports(
+        conn, who, premises=premises, month=month, after=after, limit=limit
+    )
+
+
+@router.get("/trades")
+def list_trades(
+    conn: Conn,
+    who: Who,
+    premises: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    after: int | None = None,
+    limit: Limit = 100,
+) -> Rows:
+    """Give market trades."""
+    return catalogue.list_trades(
+        conn, who, premises=premises, since=since, until=until, after=after, limit=limit
+    )
+
+
+@router.get("/slaughters")
+def list_slaughters(
+    conn: Conn,
+    who: Who,
+    premises: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    after: int | None = None,
+    limit: Limit = 100,
+) -> Rows:
+    """Give slaughter records."""
+    return catalogue.list_slaughters(
+        conn, who, premises=premises, since=since, until=until, after=after, limit=limit
+    )
+
+
+@router.get("/price-quotes")
+def list_price_quotes(
+    conn: Conn,
+    who: Who,
+    item: str | None = None,
+    location: str | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    after: int | None = None,
+    limit: Limit = 100,
+) -> Rows:
+    """Give price quotes."""
+    return catalogue.list_price_quotes(
+        conn, who, item=item, location=location, since=since, until=until, after=after, limit=limit
+    )
+
+
+@router.get("/outbreak-reports")
+def list_outbreak_reports(
+    conn: Conn, who: Who, premises: str | None = None, after: int | None = None, limit: Limit = 100
+) -> Rows:
+    """Give outbreak reports."""
+    return catalogue.list_outbreak_reports(conn, who, premises=premises, after=after, limit=limit)

@@ -1,0 +1,41 @@
+"""Administrative divisions and the public aggregates of a region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from pigdata.api.deps import Conn, SettingsDep
+from pigdata.domain import regions
+from pigdata.ingest.pipeline import today_in
+from pigdata.services.overview import region_overview
+
+router = APIRouter(prefix="/api/v1", tags=["regions"])
+
+
+def _division(d: regions.Division) -> dict[str, Any]:
+    return {"code": d.code, "name": d.name, "level": d.level.value, "parent": d.parent}
+
+
+@router.get("/regions/{code}")
+def get_region(code: str) -> dict[str, Any]:
+    """Give a division: its name, level, full name and ancestors."""
+    division = regions.require(code)
+    return {
+        **_division(division),
+        "full_name": regions.full_name(code),
+        "ancestors": [_division(a) for a in regions.ancestors(code)],
+    }
+
+
+@router.get("/regions/{code}/children")
+def get_children(code: str) -> list[dict[str, Any]]:
+    """Give the divisions directly inside one."""
+    return [_division(d) for d in regions.children(code)]
+
+
+@router.get("/stats/overview")
+def overview(conn: Conn, settings: SettingsDep, region: str = "500153") -> Any:
+    """Give a region's aggregates (public): premises by type, latest herd month, movements."""
+    return region_overview(conn, region, today_in(settings.timezone))

@@ -1,0 +1,25 @@
+"""The `pigdata` command line: one sub-command per task, thin over the services."""
+
+from __future__ import annotations
+
+import typer
+
+from pigdata.cli import admin, data, serve
+
+app = typer.Typer(
+    help="pigdata — 开放生猪大数据平台 / open live-pig big data platform",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command()(serve.up)
+app.command()(serve.serve)
+app.command()(serve.demo)
+app.registered_commands += data.app.registered_commands
+app.add_typer(admin.db_app, name="db")
+app.add_typer(admin.token_app, name="token")
+app.add_typer(admin.regions_app, name="regions")
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,69 @@
+"""What the sub-commands share: the consoles, the store, progress bars, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy.engine import Engine
+
+from pigdata.access.principal import ADMIN, Principal
+from pigdata.access.tokens import authenticate
+from pigdata.config import Settings, get_settings
+from pigdata.store.engine import make_engine
+from pigdata.store.schema import upgrade
+
+console = Console()
+err = Console(stderr=True)
+
+
+def open_store(settings: Settings | None = None) -> Engine:
+    """Give an engine on the configured database, brought to the current schema."""
+    engine = make_engine((settings or get_settings()).database_url)
+    upgrade(engine)
+    return engine
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print an error on stderr and give the exit to raise."""
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """Show a progress bar (on stderr, so stdout stays for data); give how to advance it."""
+    columns = [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task(label, total=total)
+        yield partial(progress.advance, task)
+
+
+def principal_for(engine: Engine, token: str | None) -> Principal:
+    """Give the principal of a token, or the node's operator (admin) without one."""
+    if token is None:
+        return ADMIN  # whoever runs the node's own command line is its operator
+    with engine.connect() as conn:
+        who = authenticate(conn, token)
+    if who is None:
+        raise fail("令牌无效或已撤销 / the token is unknown or revoked")
+    return who

@@ -1,0 +1,37 @@
+"""The one Settings object: every knob of a node, read from PIGDATA_* environment variables."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of one pigdata node."""
+
+    model_config = SettingsConfigDict(env_prefix="PIGDATA_", frozen=True)
+
+    database_url: str = Field(
+        default="sqlite:///./pigdata.db",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://... when served",
+    )
+    archive_dir: Path = Field(
+        default=Path("./pigdata-archive"),
+        description="Raw uploads, stored by their SHA-256",
+    )
+    batch_size: int = Field(default=5000, ge=1, le=100_000, description="Records per transaction")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    timezone: str = Field(
+        default="Asia/Shanghai",
+        description="Where 'today' is reckoned when checking that dates are not in the future",
+    )
+
+
+@cache
+def get_settings() -> Settings:
+    """Give the settings of this process, read once from the environment."""
+    return Settings()

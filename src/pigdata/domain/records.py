@@ -1,0 +1,484 @@
+"""The record types of the whole pig chain, each with a stable `kind` name.
+
+Values are kept to strings, integers and booleans (decimals and dates travel as strings) so
+that a record's canonical JSON is the same bytes in every implementation (RFC 8785).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    TypeAdapter,
+    model_validator,
+)
+
+from pigdata.domain import codes
+from pigdata.domain.issues import rule_error
+
+# --- value types -------------------------------------------------------------------------
+
+Day = date  # for classes whose own field is named `date`
+
+
+def _decimal_text(value: Decimal) -> str:
+    # One spelling per number, so that 12.50 and 12.5 give the same canonical bytes.
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def _split_list(value: Any) -> Any:
+    # A spreadsheet cell holds a list as text: "tag1;tag2" or "tag1, tag2" or "tag1 tag2".
+    if isinstance(value, str):
+        return [part for part in re.split(r"[;,，；\s|]+", value) if part]
+    return value
+
+
+EarTag = Annotated[str, AfterValidator(codes.parse_ear_tag)]
+PremisesCode = Annotated[str, AfterValidator(codes.parse_registration_code)]
+TownshipCode = Annotated[str, AfterValidator(codes.parse_township)]
+DivisionCode = Annotated[str, AfterValidator(codes.parse_division)]
+CertificateNumber = Annotated[str, AfterValidator(codes.parse_certificate_number)]
+VehiclePlate = Annotated[str, AfterValidator(codes.parse_vehicle_plate)]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+Count = Annotated[int, Field(ge=0, le=100_000_000)]
+HeadCount = Annotated[int, Field(ge=1, le=100_000)]
+Amount = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=4, allow_inf_nan=False),
+    PlainSerializer(_decimal_text, return_type=str),
+]
+Latitude = Annotated[
+    Decimal,
+    Field(ge=3, le=54, max_digits=10, decimal_places=7),
+    PlainSerializer(_decimal_text, return_type=str),
+]
+Longitude = Annotated[
+    Decimal,
+    Field(ge=73, le=136, max_digits=10, decimal_places=7),
+    PlainSerializer(_decimal_text, return_type=str),
+]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+EarTags = Annotated[list[EarTag], BeforeValidator(_split_list), Field(max_length=10_000)]
+
+
+class PremisesType(StrEnum):
+    farm = "farm"
+    market = "market"
+    slaughterhouse = "slaughterhouse"
+    checkpoint = "checkpoint"
+    quarantine_station = "quarantine_station"
+    gene_bank = "gene_bank"
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+    castrated = "castrated"
+
+
+class Purpose(StrEnum):
+    slaughter = "slaughter"
+    breeding = "breeding"
+    piglet_rearing = "piglet_rearing"
+    fattening = "fattening"
+    other = "other"
+
+
+class CertificateType(StrEnum):
+    A = "A"
+    B = "B"
+
+
+class PriceItem(StrEnum):
+    live_hog = "live_hog"
+    piglet = "piglet"
+    pork_carcass = "pork_carcass"
+    lean_pork_retail = "lean_pork_retail"
+    corn = "corn"
+    soybean_meal = "soybean_meal"
+
+
+class PriceUnit(StrEnum):
+    yuan_per_kg = "yuan/kg"
+    yuan_per_tonne = "yuan/tonne"
+    yuan_per_head = "yuan/head"
+
+
+class Disease(StrEnum):
+    african_swine_fever = "african_swine_fever"
+    classical_swine_fever = "classical_swine_fever"
+    foot_and_mouth = "foot_and_mouth"
+    prrs = "prrs"
+    porcine_epidemic_diarrhoea = "porcine_epidemic_diarrhoea"
+    other = "other"
+
+
+class OutbreakStatus(StrEnum):
+    suspected = "suspected"
+    confirmed = "confirmed"
+    resolved = "resolved"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        """Give (field, premises code) for every premises this record names, the owner first."""
+        return ()
+
+    def premises_refs(self) -> tuple[str, ...]:
+        """Give every premises code this record names, the owner first."""
+        return tuple(code for _, code in self.premises_fields())
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        """Give (field, date) pairs that must not lie in the future."""
+        return ()
+
+
+# --- the records ---------------------------------------------------------------------------
+
+
+class Premises(_Record):
+    """A registered place: farm, market, slaughterhouse, checkpoint, station or gene bank."""
+
+    kind: Literal["premises"] = "premises"
+    code: PremisesCode
+    premises_type: PremisesType
+    name: Text
+    township: TownshipCode
+    latitude: Latitude
+    longitude: Longitude
+    capacity_sows: Count = 0
+    capacity_finishing: Count = 0
+    owner: Text
+    opened: date | None = None
+    closed: date | None = None
+
+    @model_validator(mode="after")
+    def _township_in_county(self) -> Premises:
+        if not self.township.startswith(self.code[:6]):
+            raise rule_error(
+                "premises.township_county",
+                f"乡镇代码 {self.township} 不在备案编码的县 {self.code[:6]} 内",
+                f"township {self.township} is not in the county {self.code[:6]} of the code",
+                field="township",
+            )
+        if self.opened and self.closed and self.closed < self.opened:
+            raise rule_error(
+                "premises.closed_before_opened",
+                "关闭日期早于开办日期",
+                "closed date is before the opened date",
+                field="closed",
+            )
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("code", self.code),)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return tuple((n, d) for n, d in (("opened", self.opened), ("closed", self.closed)) if d)
+
+
+class Animal(_Record):
+    """One tagged animal: its ear tag, breed, sex, birth and parents."""
+
+    kind: Literal["animal"] = "animal"
+    ear_tag: EarTag
+    species: codes.Species = codes.Species.pig
+    breed: Text
+    sex: Sex
+    birth_date: date
+    birth_premises: PremisesCode
+    sire: EarTag | None = None
+    dam: EarTag | None = None
+
+    @model_validator(mode="after")
+    def _species_matches_tag(self) -> Animal:
+        if codes.ear_tag_species(self.ear_tag) != self.species:
+            raise rule_error(
+                "ear_tag.species",
+                f"耳标号的畜种码与畜种 {self.species} 不符",
+                f"the ear tag's species digit does not match species {self.species}",
+                field="species",
+            )
+        if self.ear_tag in (self.sire, self.dam):
+            raise rule_error(
+                "animal.own_parent",
+                "动物不能是自己的亲本",
+                "an animal cannot be its own parent",
+                field="sire",
+            )
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("birth_premises", self.birth_premises),)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("birth_date", self.birth_date),)
+
+
+class HerdReport(_Record):
+    """A farm's monthly report: inventory by category and the month's flows."""
+
+    kind: Literal["herd_report"] = "herd_report"
+    premises: PremisesCode
+    month: Month
+    breeding_sows: Count
+    replacement_gilts: Count = 0
+    boars: Count = 0
+    piglets: Count = 0
+    finishers: Count = 0
+    matings: Count = 0
+    farrowings: Count = 0
+    born_alive: Count = 0
+    weaned: Count = 0
+    deaths: Count = 0
+    sold_for_slaughter: Count = 0
+    moved_in: Count = 0
+    moved_out: Count = 0
+    feed_used_kg: Amount | None = None
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("premises", self.premises),)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("month", date.fromisoformat(self.month + "-01")),)
+
+
+class Movement(_Record):
+    """Pigs moved under an animal quarantine certificate (动物检疫合格证明)."""
+
+    kind: Literal["movement"] = "movement"
+    certificate_no: CertificateNumber
+    certificate_type: CertificateType
+    issue_date: date
+    origin: PremisesCode
+    destination: PremisesCode
+    head_count: HeadCount
+    ear_tags: EarTags = Field(default_factory=list)
+    purpose: Purpose
+    vehicle_plate: VehiclePlate
+    carrier: Text
+
+    @model_validator(mode="after")
+    def _route(self) -> Movement:
+        if self.origin == self.destination:
+            raise rule_error(
+                "movement.same_premises",
+                "起运地与目的地相同",
+                "origin and destination are the same premises",
+                field="destination",
+            )
+        if len(self.ear_tags) > self.head_count:
+            raise rule_error(
+                "movement.ear_tag_count",
+                f"耳标数 {len(self.ear_tags)} 多于头数 {self.head_count}",
+                f"{len(self.ear_tags)} ear tags listed for {self.head_count} head",
+                field="ear_tags",
+            )
+        if len(set(self.ear_tags)) != len(self.ear_tags):
+            raise rule_error(
+                "movement.ear_tag_repeated",
+                "耳标号重复",
+                "an ear tag is listed twice",
+                field="ear_tags",
+            )
+        inter_provincial = self.origin[:2] != self.destination[:2]
+        expected = CertificateType.A if inter_provincial else CertificateType.B
+        if self.certificate_type != expected:
+            raise rule_error(
+                "certificate.type_route",
+                f"{'跨省' if inter_provincial else '省内'}调运应使用动物{expected.value}证",
+                f"{'inter' if inter_provincial else 'intra'}-provincial moves use type {expected}",
+                field="certificate_type",
+            )
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("origin", self.origin), ("destination", self.destination))
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("issue_date", self.issue_date),)
+
+
+class Trade(_Record):
+    """A lot of live pigs traded at a market."""
+
+    kind: Literal["trade"] = "trade"
+    market: PremisesCode
+    date: Day
+    head_count: HeadCount
+    avg_weight_kg: Amount
+    avg_price: Amount = Field(description="yuan per kg live weight")
+    seller: PremisesCode | None = None
+    buyer: PremisesCode | None = None
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        named = (("market", self.market), ("seller", self.seller), ("buyer", self.buyer))
+        return tuple((n, p) for n, p in named if p)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("date", self.date),)
+
+
+class Slaughter(_Record):
+    """Pigs slaughtered at a slaughterhouse on a day, with their recovered ear tags."""
+
+    kind: Literal["slaughter"] = "slaughter"
+    slaughterhouse: PremisesCode
+    date: Day
+    head_count: HeadCount
+    ear_tags: EarTags = Field(default_factory=list)
+    carcass_weight_kg: Amount
+
+    @model_validator(mode="after")
+    def _tags(self) -> Slaughter:
+        if len(self.ear_tags) > self.head_count:
+            raise rule_error(
+                "slaughter.ear_tag_count",
+                f"耳标数 {len(self.ear_tags)} 多于头数 {self.head_count}",
+                f"{len(self.ear_tags)} ear tags listed for {self.head_count} head",
+                field="ear_tags",
+            )
+        if len(set(self.ear_tags)) != len(self.ear_tags):
+            raise rule_error(
+                "slaughter.ear_tag_repeated",
+                "耳标号重复",
+                "an ear tag is listed twice",
+                field="ear_tags",
+            )
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("slaughterhouse", self.slaughterhouse),)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("date", self.date),)
+
+
+class PriceQuote(_Record):
+    """A price seen at a place (a division or a premises) on a day."""
+
+    kind: Literal["price_quote"] = "price_quote"
+    location: Annotated[str, Field(pattern=r"^\d{6}(\d{3}|\d{4})?$")]
+    date: Day
+    item: PriceItem
+    price: Amount
+    unit: PriceUnit
+
+    @model_validator(mode="after")
+    def _location_exists(self) -> PriceQuote:
+        if len(self.location) == 10:
+            codes.parse_registration_code(self.location)
+        else:
+            codes.parse_division(self.location)
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("location", self.location),) if len(self.location) == 10 else ()
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("date", self.date),)
+
+
+class OutbreakReport(_Record):
+    """A report on a disease outbreak at a premises; later reports update its status."""
+
+    kind: Literal["outbreak_report"] = "outbreak_report"
+    outbreak_id: Annotated[str, Field(pattern=r"^[0-9A-Za-z\-_]{3,40}$")]
+    premises: PremisesCode
+    disease: Disease
+    status: OutbreakStatus
+    report_date: date
+    onset_date: date | None = None
+    confirmed_date: date | None = None
+    last_culling_date: date | None = None
+    resolved_date: date | None = None
+    culled: Count = 0
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("premises", self.premises),)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        named = (
+            ("report_date", self.report_date),
+            ("onset_date", self.onset_date),
+            ("confirmed_date", self.confirmed_date),
+            ("last_culling_date", self.last_culling_date),
+            ("resolved_date", self.resolved_date),
+        )
+        return tuple((n, d) for n, d in named if d)
+
+
+class Correction(_Record):
+    """Supersedes an earlier ledger entry, optionally with a replacement record."""
+
+    kind: Literal["correction"] = "correction"
+    supersedes: Annotated[int, Field(ge=0)]
+    reason: Text
+    replacement: (
+        Premises
+        | Animal
+        | HerdReport
+        | Movement
+        | Trade
+        | Slaughter
+        | PriceQuote
+        | (OutbreakReport)
+        | None
+    ) = Field(default=None, discriminator="kind")
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        if self.replacement is None:
+            return ()
+        return tuple((f"replacement.{n}", p) for n, p in self.replacement.premises_fields())
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        if self.replacement is None:
+            return ()
+        return tuple((f"replacement.{n}", d) for n, d in self.replacement.dates())
+
+
+Record = Annotated[
+    Premises
+    | Animal
+    | HerdReport
+    | Movement
+    | Trade
+    | Slaughter
+    | PriceQuote
+    | OutbreakReport
+    | Correction,
+    Field(discriminator="kind"),
+]
+
+RECORD_TYPES: dict[str, type[_Record]] = {
+    model.model_fields["kind"].default: model
+    for model in (
+        Premises,
+        Animal,
+        HerdReport,
+        Movement,
+        Trade,
+        Slaughter,
+        PriceQuote,
+        OutbreakReport,
+        Correction,
+    )
+}
+KINDS: tuple[str, ...] = tuple(RECORD_TYPES)
+record_adapter: TypeAdapter[Record] = TypeAdapter(Record)
+AnyRecord = (
+    Premises | Animal | HerdReport | Movement | Trade | Slaughter | PriceQuote | OutbreakReport
+) | Correction

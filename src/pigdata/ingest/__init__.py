@@ -1,0 +1,1 @@
+"""Ingestion: read files and API batches, validate, append to the ledger, project."""

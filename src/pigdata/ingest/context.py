@@ -1,0 +1,186 @@
+"""What the store already holds that a batch's cross-record rules need, loaded set-wise.
+
+One query per fact per batch (premises, certificates, slaughtered tags, births, herd-report
+keys, superseded entries), never one per record. As records of the batch are accepted they
+are added, so that a later record of the same batch sees them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from pigdata.domain.records import (
+    Animal,
+    AnyRecord,
+    Correction,
+    HerdReport,
+    Movement,
+    Premises,
+    Slaughter,
+    record_adapter,
+)
+from pigdata.ledger.entry import decode_entry
+from pigdata.store import tables as t
+
+_CHUNK = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class PremisesInfo:
+    premises_type: str
+    township: str
+    closed: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    """An earlier ledger entry that a correction in this batch names."""
+
+    kind: str
+    record: AnyRecord | None  # the effective record: a correction's replacement, or None
+
+
+def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
+
+
+def _select_in(
+    conn: Connection,
+    columns: Sequence[sa.ColumnElement[Any]],
+    key: sa.Column[Any],
+    values: set[Any],
+) -> list[sa.Row[Any]]:
+    found: list[sa.Row[Any]] = []
+    for chunk in _chunks(sorted(values)):
+        found.extend(conn.execute(sa.select(*columns).where(key.in_(chunk))).all())
+    return found
+
+
+@dataclass
+class BatchContext:
+    """The store's facts that the records of one batch touch."""
+
+    size: int
+    premises: dict[str, PremisesInfo] = field(default_factory=dict)
+    premises_seq: dict[str, int] = field(default_factory=dict)
+    certificates: dict[str, int] = field(default_factory=dict)
+    slaughtered: dict[str, int] = field(default_factory=dict)
+    births: dict[str, date] = field(default_factory=dict)
+    animal_seq: dict[str, int] = field(default_factory=dict)
+    herd_keys: dict[tuple[str, str], int] = field(default_factory=dict)
+    superseded: set[int] = field(default_factory=set)
+    entries: dict[int, StoredEntry] = field(default_factory=dict)
+    # keys released by a correction of this batch while its replacement is checked
+    released: set[int] = field(default_factory=set)
+
+    def holder(self, mapping: dict[Any, int], key: Any) -> int | None:
+        """Give the entry that holds a unique key, unless a correction released it."""
+        seq = mapping.get(key)
+        return None if seq is None or seq in self.released else seq
+
+    def add(self, record: AnyRecord, seq: int) -> None:
+        """Remember an accepted record so later records of the batch see it."""
+        if isinstance(record, Correction):
+            self.superseded.add(record.supersedes)
+            self.released.add(record.supersedes)  # its unique keys are free from now on
+            self.entries[seq] = StoredEntry(
+                record.replacement.kind if record.replacement else "correction",
+                record.replacement,
+            )
+            if record.replacement is not None:
+                self.add(record.replacement, seq)
+            return
+        self.entries[seq] = StoredEntry(record.kind, record)
+        if isinstance(record, Premises):
+            self.premises[record.code] = PremisesInfo(
+                record.premises_type.value, record.township, record.closed
+            )
+            self.premises_seq[record.code] = seq
+        elif isinstance(record, Animal):
+            self.births[record.ear_tag] = record.birth_date
+            self.animal_seq[record.ear_tag] = seq
+        elif isinstance(record, Movement):
+            self.certificates[record.certificate_no] = seq
+        elif isinstance(record, Slaughter):
+            for tag in record.ear_tags:
+                self.slaughtered[tag] = seq
+        elif isinstance(record, HerdReport):
+            self.herd_keys[(record.premises, record.month)] = seq
+
+
+def _records_of(records: Iterable[AnyRecord]) -> Iterable[AnyRecord]:
+    for record in records:
+        yield record
+        if isinstance(record, Correction) and record.replacement is not None:
+            yield record.replacement
+
+
+def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> BatchContext:
+    """Give the context for a batch, with one query per kind of fact."""
+    ctx = BatchContext(size=size)
+    premises_codes: set[str] = set()
+    certificates: set[str] = set()
+    tags: set[str] = set()
+    herd_premises: set[str] = set()
+    targets: set[int] = set()
+    for record in _records_of(records):
+        premises_codes.update(record.premises_refs())
+        if isinstance(record, Movement):
+            certificates.add(record.certificate_no)
+            tags.update(record.ear_tags)
+        elif isinstance(record, Slaughter):
+            tags.update(record.ear_tags)
+        elif isinstance(record, Animal):
+            tags.add(record.ear_tag)
+        elif isinstance(record, HerdReport):
+            herd_premises.add(record.premises)
+        elif isinstance(record, Correction):
+            targets.add(record.supersedes)
+
+    p = t.premises
+    premises_columns = [p.c.code, p.c.premises_type, p.c.township, p.c.closed, p.c.entry_seq]
+    for row in _select_in(conn, premises_columns, p.c.code, premises_codes):
+        ctx.premises[row.code] = PremisesInfo(row.premises_type, row.township, row.closed)
+        ctx.premises_seq[row.code] = row.entry_seq
+    m = t.movements
+    for row in _select_in(
+        conn, [m.c.certificate_no, m.c.entry_seq], m.c.certificate_no, certificates
+    ):
+        ctx.certificates[row.certificate_no] = row.entry_seq
+    s = t.slaughter_tags
+    for row in _select_in(conn, [s.c.ear_tag, s.c.entry_seq], s.c.ear_tag, tags):
+        ctx.slaughtered[row.ear_tag] = row.entry_seq
+    a = t.animals
+    for row in _select_in(conn, [a.c.ear_tag, a.c.birth_date, a.c.entry_seq], a.c.ear_tag, tags):
+        ctx.births[row.ear_tag] = row.birth_date
+        ctx.animal_seq[row.ear_tag] = row.entry_seq
+    h = t.herd_reports
+    for row in _select_in(
+        conn, [h.c.premises, h.c.month, h.c.entry_seq], h.c.premises, herd_premises
+    ):
+        ctx.herd_keys[(row.premises, row.month)] = row.entry_seq
+    _load_targets(conn, ctx, targets)
+    return ctx
+
+
+def _load_targets(conn: Connection, ctx: BatchContext, targets: set[int]) -> None:
+    c = t.corrections
+    for row in _select_in(conn, [c.c.supersedes], c.c.supersedes, targets):
+        ctx.superseded.add(row.supersedes)
+    e = t.ledger_entries
+    for row in _select_in(conn, [e.c.seq, e.c.kind, e.c.entry], e.c.seq, targets):
+        record = record_adapter.validate_python(decode_entry(row.entry)["record"])
+        if isinstance(record, Correction):
+            replacement = record.replacement
+            ctx.entries[row.seq] = StoredEntry(
+                replacement.kind if replacement else "correction", replacement
+            )
+        else:
+            ctx.entries[row.seq] = StoredEntry(row.kind, record)

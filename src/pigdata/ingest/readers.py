@@ -1,0 +1,175 @@
+"""Readers of CSV, XLSX and JSON Lines files: each row as field values plus the raw cells.
+
+Rows are numbered as a spreadsheet shows them (the header is row 1), JSON Lines by line.
+A row's kind comes from its kind/记录类型 column, else from the caller, else from the
+file's headers (the kind whose required fields are all there).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from pigdata.domain.records import RECORD_TYPES
+from pigdata.ingest.headers import field_for_header, kind_for_text
+
+SUFFIXES = (".csv", ".xlsx", ".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One row of a source: where it came from, its values by field, and its cells as sent."""
+
+    source: str
+    row_no: int
+    values: dict[str, Any]
+    raw: dict[str, Any]
+
+
+class UnreadableSource(ValueError):
+    """A file that cannot be read at all (unknown format, bad encoding, no header)."""
+
+
+def required_fields(kind: str) -> frozenset[str]:
+    """Give the fields a record of this kind cannot do without."""
+    model = RECORD_TYPES[kind]
+    return frozenset(n for n, f in model.model_fields.items() if f.is_required())
+
+
+def infer_kind(fields: set[str]) -> str | None:
+    """Give the kind whose required fields a header row covers best, or None."""
+    best: tuple[int, str] | None = None
+    for kind in RECORD_TYPES:
+        needed = required_fields(kind)
+        if needed <= fields and (best is None or len(needed) > best[0]):
+            best = (len(needed), kind)
+    return best[1] if best else None
+
+
+def _cell(value: Any) -> Any:
+    # Spreadsheets give dates as datetimes and whole numbers as floats.
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+class _RowShaper:
+    """Turns raw cells into field values, deciding each row's kind."""
+
+    def __init__(self, source: str, headers: list[str], kind: str | None) -> None:
+        self.source = source
+        self.fields = [field_for_header(h) for h in headers]
+        self.headers = headers
+        known = {f for f in self.fields if f}
+        self.default_kind = kind or (None if "kind" in known else infer_kind(known))
+
+    def shape(self, row_no: int, cells: list[Any]) -> SourceRow:
+        values: dict[str, Any] = {}
+        raw: dict[str, Any] = {}
+        for header, field, cell in zip(self.headers, self.fields, cells, strict=False):
+            value = _cell(cell)
+            raw[header] = "" if value is None else value
+            if field and value not in (None, ""):
+                values[field] = value
+        if "kind" in values:
+            values["kind"] = kind_for_text(str(values["kind"]))
+        elif self.default_kind:
+            values["kind"] = self.default_kind
+        return SourceRow(self.source, row_no, values, raw)
+
+
+def _text_stream(path: Path) -> io.TextIOWrapper:
+    # Chinese spreadsheets are often saved as GB18030; try UTF-8 first on a sample.
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 16)
+    encoding = "utf-8-sig"
+    try:
+        sample.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 4:
+            encoding = "gb18030"
+    return open(path, encoding=encoding, newline="")
+
+
+def read_csv(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
+    """Give the rows of a CSV file with a header row."""
+    with _text_stream(path) as stream:
+        reader = csv.reader(stream)
+        headers = next(reader, None)
+        if not headers:
+            raise UnreadableSource(f"{path.name}: 文件为空或没有表头 / empty file or no header row")
+        shaper = _RowShaper(path.name, headers, kind)
+        for row_no, cells in enumerate(reader, start=2):
+            if any(c.strip() for c in cells):
+                yield shaper.shape(row_no, list(cells))
+
+
+def read_xlsx(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
+    """Give the rows of the first worksheet of an XLSX workbook with a header row."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_cells = next(rows, None)
+        if not header_cells or not any(header_cells):
+            raise UnreadableSource(f"{path.name}: 工作表没有表头 / the worksheet has no header row")
+        headers = ["" if h is None else str(h) for h in header_cells]
+        shaper = _RowShaper(path.name, headers, kind)
+        for row_no, cells in enumerate(rows, start=2):
+            if any(c not in (None, "") for c in cells):
+                yield shaper.shape(row_no, list(cells))
+    finally:
+        workbook.close()
+
+
+def read_jsonl(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
+    """Give the objects of a JSON Lines file, one per line."""
+    with path.open("rb") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                parsed = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                parsed = None
+            if not isinstance(parsed, dict):
+                # Not an object: passed on as a row whose only value is the text, to be rejected.
+                yield SourceRow(
+                    path.name,
+                    line_no,
+                    {"kind": kind or ""},
+                    {"line": line.decode("utf-8", "replace").strip()},
+                )
+                continue
+            shaper = _RowShaper(path.name, list(parsed), kind)
+            yield shaper.shape(line_no, list(parsed.values()))
+
+
+def read_file(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
+    """Give the rows of a CSV, XLSX or JSON Lines file, chosen by its suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return read_csv(path, kind)
+    if suffix == ".xlsx":
+        return read_xlsx(path, kind)
+    if suffix in (".jsonl", ".ndjson"):
+        return read_jsonl(path, kind)
+    raise UnreadableSource(
+        f"{path.name}: 不支持的文件类型 {suffix}，应为 CSV、XLSX 或 JSONL / "
+        f"unsupported file type {suffix}; use CSV, XLSX or JSON Lines"
+    )

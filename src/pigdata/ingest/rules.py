@@ -1,0 +1,256 @@
+"""Cross-record rules, checked against what the store and the batch already hold.
+
+Each check gives Issues naming the field and the rule in Chinese and English; an empty list
+means the record may be appended. Field-level rules live on the record types themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from pigdata.access.principal import Principal, Role
+from pigdata.domain.issues import Issue
+from pigdata.domain.records import (
+    Animal,
+    AnyRecord,
+    Correction,
+    HerdReport,
+    Movement,
+    Premises,
+    Slaughter,
+)
+from pigdata.ingest.context import BatchContext
+
+# The kind of premises a field must name, where it matters.
+_REQUIRED_TYPE: dict[tuple[str, str], tuple[str, str]] = {
+    ("trade", "market"): ("market", "交易市场"),
+    ("slaughter", "slaughterhouse"): ("slaughterhouse", "屠宰场"),
+}
+
+
+def _future_dates(record: AnyRecord, today: date) -> list[Issue]:
+    return [
+        Issue(
+            name,
+            "date.not_future",
+            f"日期 {value} 晚于今天 {today}",
+            f"date {value} is after today ({today})",
+        )
+        for name, value in record.dates()
+        if value > today
+    ]
+
+
+def _premises_known(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
+    found: list[Issue] = []
+    fields = () if isinstance(record, Premises) else record.premises_fields()
+    for name, code in fields:
+        info = ctx.premises.get(code)
+        if info is None:
+            found.append(
+                Issue(
+                    name,
+                    "premises.exists",
+                    f"场所 {code} 未备案",
+                    f"premises {code} is not registered",
+                )
+            )
+            continue
+        wanted = _REQUIRED_TYPE.get((record.kind, name.removeprefix("replacement.")))
+        if wanted and info.premises_type != wanted[0]:
+            found.append(
+                Issue(
+                    name,
+                    "premises.type",
+                    f"场所 {code} 不是{wanted[1]}",
+                    f"premises {code} is not a {wanted[0]}",
+                )
+            )
+    return found
+
+
+def _not_before_birth(field: str, when: date, tags: list[str], ctx: BatchContext) -> list[Issue]:
+    found: list[Issue] = []
+    for tag in tags:
+        born = ctx.births.get(tag)
+        if born is not None and when < born:
+            found.append(
+                Issue(
+                    field,
+                    "animal.before_birth",
+                    f"耳标 {tag} 的动物 {born} 出生，早于出生不能有此记录（{when}）",
+                    f"animal {tag} was born {born}, after this record's date {when}",
+                )
+            )
+    return found
+
+
+def _unique_keys(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
+    if isinstance(record, Premises) and ctx.holder(ctx.premises_seq, record.code) is not None:
+        return [
+            Issue(
+                "code",
+                "premises.registered_once",
+                f"场所 {record.code} 已备案，修改请提交更正",
+                f"premises {record.code} is already registered; send a correction",
+            )
+        ]
+    if (
+        isinstance(record, Animal)
+        and (seq := ctx.holder(ctx.animal_seq, record.ear_tag)) is not None
+    ):
+        return [
+            Issue(
+                "ear_tag",
+                "animal.registered_once",
+                f"耳标 {record.ear_tag} 已登记（条目 {seq}），修改请提交更正",
+                f"ear tag {record.ear_tag} is already registered (entry {seq}); send a correction",
+            )
+        ]
+    if isinstance(record, Movement):
+        seq = ctx.holder(ctx.certificates, record.certificate_no)
+        if seq is not None:
+            return [
+                Issue(
+                    "certificate_no",
+                    "certificate.used_once",
+                    f"检疫证明 {record.certificate_no} 已被条目 {seq} 使用",
+                    f"certificate {record.certificate_no} was already used by entry {seq}",
+                )
+            ]
+    if isinstance(record, HerdReport):
+        seq = ctx.holder(ctx.herd_keys, (record.premises, record.month))
+        if seq is not None:
+            return [
+                Issue(
+                    "month",
+                    "herd_report.once_a_month",
+                    f"场所 {record.premises} 的 {record.month} 月报已提交（条目 {seq}），"
+                    "修改请提交更正",
+                    f"{record.premises} already reported {record.month} (entry {seq}); "
+                    "send a correction",
+                )
+            ]
+    if isinstance(record, Slaughter):
+        for tag in record.ear_tags:
+            if (seq := ctx.holder(ctx.slaughtered, tag)) is not None:
+                return [
+                    Issue(
+                        "ear_tags",
+                        "animal.slaughtered_once",
+                        f"耳标 {tag} 的动物已在条目 {seq} 屠宰",
+                        f"animal {tag} was already slaughtered (entry {seq})",
+                    )
+                ]
+    return []
+
+
+def _timeline(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
+    if isinstance(record, Movement):
+        return _not_before_birth("ear_tags", record.issue_date, record.ear_tags, ctx)
+    if isinstance(record, Slaughter):
+        return _not_before_birth("ear_tags", record.date, record.ear_tags, ctx)
+    return []
+
+
+def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Issue]:
+    if who.role is Role.admin:
+        return []
+    refused = [
+        Issue(
+            "record",
+            "access.scope",
+            f"{who.submitter} 无权提交此记录",
+            f"{who.submitter} may not submit this record",
+        )
+    ]
+    if who.role is Role.public or (isinstance(record, Premises) and who.role is Role.farm):
+        return refused
+    if isinstance(record, Correction):
+        target = ctx.entries.get(record.supersedes)
+        if target is None or target.record is None:
+            return [] if who.role is Role.government and target is None else refused
+        owned = target.record.premises_refs()
+    else:
+        owned = record.premises_refs()
+    if who.role is Role.farm:
+        return [] if who.scope in owned else refused
+    location = getattr(record, "location", None)
+    if not owned and isinstance(location, str):
+        return [] if who.covers_division(location) else refused
+    for code in owned:
+        info = ctx.premises.get(code)
+        if not who.covers_premises(code, info.township if info else None):
+            return refused
+    return []
+
+
+def _correction(record: Correction, ctx: BatchContext) -> list[Issue]:
+    target = ctx.entries.get(record.supersedes)
+    if target is None:
+        return [
+            Issue(
+                "supersedes",
+                "correction.target_exists",
+                f"被更正的条目 {record.supersedes} 不存在",
+                f"entry {record.supersedes} does not exist",
+            )
+        ]
+    if record.supersedes in ctx.superseded:
+        return [
+            Issue(
+                "supersedes",
+                "correction.once",
+                f"条目 {record.supersedes} 已被更正过",
+                f"entry {record.supersedes} was already superseded",
+            )
+        ]
+    if target.record is None:
+        return [
+            Issue(
+                "supersedes",
+                "correction.target_is_retraction",
+                "撤销型更正不能再被更正，请重新提交原记录",
+                "a correction without replacement cannot be superseded; send the record again",
+            )
+        ]
+    if record.replacement is not None and record.replacement.kind != target.kind:
+        return [
+            Issue(
+                "replacement.kind",
+                "correction.same_kind",
+                f"替换记录应为 {target.kind} 类型",
+                f"the replacement must be a {target.kind} record",
+            )
+        ]
+    return []
+
+
+Check = Callable[[AnyRecord, BatchContext], list[Issue]]
+_STORE_CHECKS: tuple[Check, ...] = (_premises_known, _unique_keys, _timeline)
+
+
+def check_record(record: AnyRecord, ctx: BatchContext, today: date, who: Principal) -> list[Issue]:
+    """Give every cross-record rule this record breaks; empty when it may be appended."""
+    issues = _future_dates(record, today)
+    if isinstance(record, Correction):
+        issues += _correction(record, ctx)
+        if issues or record.replacement is None:
+            return issues or _may_submit(record, ctx, who)
+        # The replacement may reuse the keys of the entry it replaces.
+        ctx.released.add(record.supersedes)
+        inner = [_prefixed(i) for check in _STORE_CHECKS for i in check(record.replacement, ctx)]
+        refused = inner or _may_submit(record, ctx, who)
+        if refused:
+            ctx.released.discard(record.supersedes)
+        return refused
+    for check in _STORE_CHECKS:
+        issues += check(record, ctx)
+    return issues or _may_submit(record, ctx, who)
+
+
+def _prefixed(issue: Issue) -> Issue:
+    if issue.field.startswith("replacement."):
+        return issue
+    return Issue(f"replacement.{issue.field}", issue.rule, issue.zh, issue.en)

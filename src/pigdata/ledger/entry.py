@@ -1,0 +1,58 @@
+"""Ledger entry bytes: canonical JSON (RFC 8785) of the record, its submitter and arrival time.
+
+The record values are strings, integers, booleans and lists of them, and every object key is
+ASCII, so JSON with sorted keys, no whitespace and unescaped non-ASCII text is exactly the
+JCS form; the tests check this against an independent RFC 8785 implementation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from pigdata.domain.records import AnyRecord
+
+ENTRY_VERSION = 1
+
+
+def canonical_json(value: Any) -> bytes:
+    """Give the RFC 8785 bytes of a JSON value made of strings, integers, booleans, lists."""
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def record_body(record: AnyRecord) -> dict[str, Any]:
+    """Give the record as JSON values, absent optional fields left out."""
+    return record.model_dump(mode="json", exclude_none=True)
+
+
+def record_digest(body: dict[str, Any]) -> bytes:
+    """Give the SHA-256 of the record alone: the same record sent twice has the same digest."""
+    return hashlib.sha256(canonical_json(body)).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class EntryEnvelope:
+    """What a ledger entry says besides the record: who sent it and when it arrived."""
+
+    submitter: str
+    received: str  # RFC 3339 UTC, millisecond precision
+
+    def entry_bytes(self, body: dict[str, Any]) -> bytes:
+        """Give the canonical bytes of the whole entry, the input of its leaf hash."""
+        return canonical_json(
+            {
+                "v": ENTRY_VERSION,
+                "record": body,
+                "submitter": self.submitter,
+                "received": self.received,
+            }
+        )
+
+
+def decode_entry(data: bytes) -> dict[str, Any]:
+    """Give the parsed JSON object of stored entry bytes."""
+    parsed: dict[str, Any] = orjson.loads(data)
+    return parsed

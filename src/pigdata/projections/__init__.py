@@ -1,0 +1,1 @@
+"""Projections: how each ledger entry changes the SQL tables the services read."""

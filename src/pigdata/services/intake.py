@@ -1,0 +1,87 @@
+"""Bringing data in: files and API batches through the pipeline, archived first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy.engine import Engine
+
+from pigdata.access.principal import Principal
+from pigdata.config import Settings
+from pigdata.ingest.pipeline import IngestSummary, ingest_rows, today_in
+from pigdata.ingest.readers import SourceRow, read_file
+from pigdata.ingest.uploads import archive_bytes, archive_file, finish_upload, start_upload
+
+
+def count_rows(path: Path) -> int | None:
+    """Give the number of data rows of a file cheaply, for a progress bar; None if unknown."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return None
+    lines = 0
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0) if suffix == ".csv" else lines
+
+
+def ingest_file(
+    engine: Engine,
+    settings: Settings,
+    path: Path,
+    *,
+    who: Principal,
+    kind: str | None = None,
+    today: date | None = None,
+    keep_outcomes: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> IngestSummary:
+    """Archive a file by its SHA-256, then ingest its rows; give the counts."""
+    rows = read_file(path, kind)  # raises UnreadableSource before anything is recorded
+    digest, size = archive_file(path, settings.archive_dir)
+    upload_id = start_upload(engine, digest, path.name, size, who.submitter)
+    summary = ingest_rows(
+        engine,
+        rows,
+        upload_id=upload_id,
+        who=who,
+        today=today or today_in(settings.timezone),
+        batch_size=settings.batch_size,
+        keep_outcomes=keep_outcomes,
+        on_batch=on_batch,
+    )
+    finish_upload(engine, upload_id)
+    return summary
+
+
+def ingest_payload(
+    engine: Engine,
+    settings: Settings,
+    records: Sequence[dict[str, Any]],
+    *,
+    who: Principal,
+    label: str = "api",
+    today: date | None = None,
+) -> IngestSummary:
+    """Archive a JSON batch, then ingest its records; give the counts and each outcome."""
+    raw = orjson.dumps(list(records))
+    digest = archive_bytes(raw, settings.archive_dir)
+    upload_id = start_upload(engine, digest, label, len(raw), who.submitter)
+    rows = (
+        SourceRow(label, index, dict(record), dict(record)) for index, record in enumerate(records)
+    )
+    summary = ingest_rows(
+        engine,
+        rows,
+        upload_id=upload_id,
+        who=who,
+        today=today or today_in(settings.timezone),
+        batch_size=settings.batch_size,
+        keep_outcomes=True,
+    )
+    finish_upload(engine, upload_id)
+    return summary

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy Core tables, engines and write transactions, Alembic migrations."""

@@ -1,0 +1,252 @@
+"""Every table of the store, as SQLAlchemy Core metadata (the migrations mirror it).
+
+Three groups: the ledger (append-only, the source of truth), the projections (rebuilt from
+the ledger; each row remembers the entry that made it), and the node's own bookkeeping
+(uploads, rejected rows, API tokens), which is not part of the ledger.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+# --- ledger ----------------------------------------------------------------------------------
+
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("entry", sa.LargeBinary, nullable=False),
+    sa.Column("leaf_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("record_digest", sa.LargeBinary(32), nullable=False, unique=True),
+    sa.Column("submitter", sa.String(120), nullable=False),
+    sa.Column("received_at", sa.String(32), nullable=False),
+)
+
+# One row: the number of entries. Writers update it first, which serialises them on
+# PostgreSQL (row lock) as BEGIN IMMEDIATE does on SQLite.
+ledger_head = sa.Table(
+    "ledger_head",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("size", SEQ, nullable=False),
+)
+
+# --- projections -----------------------------------------------------------------------------
+
+premises = sa.Table(
+    "premises",
+    metadata,
+    sa.Column("code", sa.String(10), primary_key=True),
+    sa.Column("entry_seq", SEQ, nullable=False, index=True),
+    sa.Column("premises_type", sa.String(24), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("township", sa.String(9), nullable=False, index=True),
+    sa.Column("latitude", sa.Float, nullable=False),
+    sa.Column("longitude", sa.Float, nullable=False),
+    sa.Column("capacity_sows", sa.Integer, nullable=False),
+    sa.Column("capacity_finishing", sa.Integer, nullable=False),
+    sa.Column("owner", sa.String(200), nullable=False),
+    sa.Column("opened", sa.Date),
+    sa.Column("closed", sa.Date),
+)
+
+animals = sa.Table(
+    "animals",
+    metadata,
+    sa.Column("ear_tag", sa.String(15), primary_key=True),
+    sa.Column("entry_seq", SEQ, nullable=False, index=True),
+    sa.Column("species", sa.String(12), nullable=False),
+    sa.Column("breed", sa.String(200), nullable=False),
+    sa.Column("sex", sa.String(12), nullable=False),
+    sa.Column("birth_date", sa.Date, nullable=False),
+    sa.Column("birth_premises", sa.String(10), nullable=False, index=True),
+    sa.Column("sire", sa.String(15)),
+    sa.Column("dam", sa.String(15)),
+)
+
+_HERD_COUNTS = (
+    "breeding_sows",
+    "replacement_gilts",
+    "boars",
+    "piglets",
+    "finishers",
+    "matings",
+    "farrowings",
+    "born_alive",
+    "weaned",
+    "deaths",
+    "sold_for_slaughter",
+    "moved_in",
+    "moved_out",
+)
+
+herd_reports = sa.Table(
+    "herd_reports",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("premises", sa.String(10), nullable=False),
+    sa.Column("month", sa.String(7), nullable=False, index=True),
+    *(sa.Column(name, sa.Integer, nullable=False) for name in _HERD_COUNTS),
+    sa.Column("feed_used_kg", sa.Float),
+    sa.UniqueConstraint("premises", "month"),
+)
+
+movements = sa.Table(
+    "movements",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("certificate_no", sa.String(24), nullable=False, unique=True),
+    sa.Column("certificate_type", sa.String(1), nullable=False),
+    sa.Column("issue_date", sa.Date, nullable=False, index=True),
+    sa.Column("origin", sa.String(10), nullable=False, index=True),
+    sa.Column("destination", sa.String(10), nullable=False, index=True),
+    sa.Column("head_count", sa.Integer, nullable=False),
+    sa.Column("purpose", sa.String(20), nullable=False),
+    sa.Column("vehicle_plate", sa.String(10), nullable=False),
+    sa.Column("carrier", sa.String(200), nullable=False),
+)
+
+movement_tags = sa.Table(
+    "movement_tags",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("ear_tag", sa.String(15), primary_key=True, index=True),
+)
+
+trades = sa.Table(
+    "trades",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("market", sa.String(10), nullable=False, index=True),
+    sa.Column("date", sa.Date, nullable=False, index=True),
+    sa.Column("head_count", sa.Integer, nullable=False),
+    sa.Column("avg_weight_kg", sa.Float, nullable=False),
+    sa.Column("avg_price", sa.Float, nullable=False),
+    sa.Column("seller", sa.String(10)),
+    sa.Column("buyer", sa.String(10)),
+)
+
+slaughters = sa.Table(
+    "slaughters",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("slaughterhouse", sa.String(10), nullable=False, index=True),
+    sa.Column("date", sa.Date, nullable=False, index=True),
+    sa.Column("head_count", sa.Integer, nullable=False),
+    sa.Column("carcass_weight_kg", sa.Float, nullable=False),
+)
+
+slaughter_tags = sa.Table(
+    "slaughter_tags",
+    metadata,
+    sa.Column("ear_tag", sa.String(15), primary_key=True),
+    sa.Column("entry_seq", SEQ, nullable=False, index=True),
+)
+
+price_quotes = sa.Table(
+    "price_quotes",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("location", sa.String(10), nullable=False, index=True),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("item", sa.String(20), nullable=False),
+    sa.Column("price", sa.Float, nullable=False),
+    sa.Column("unit", sa.String(12), nullable=False),
+    sa.Index(None, "item", "date"),
+)
+
+outbreak_reports = sa.Table(
+    "outbreak_reports",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("outbreak_id", sa.String(40), nullable=False, index=True),
+    sa.Column("premises", sa.String(10), nullable=False, index=True),
+    sa.Column("disease", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(12), nullable=False),
+    sa.Column("report_date", sa.Date, nullable=False),
+    sa.Column("onset_date", sa.Date),
+    sa.Column("confirmed_date", sa.Date),
+    sa.Column("last_culling_date", sa.Date),
+    sa.Column("resolved_date", sa.Date),
+    sa.Column("culled", sa.Integer, nullable=False),
+)
+
+corrections = sa.Table(
+    "corrections",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("supersedes", SEQ, nullable=False, unique=True),
+    sa.Column("reason", sa.String(200), nullable=False),
+    sa.Column("has_replacement", sa.Boolean, nullable=False),
+)
+
+# The tables that `pigdata rebuild` empties and fills again from the ledger.
+PROJECTION_TABLES: tuple[sa.Table, ...] = (
+    premises,
+    animals,
+    herd_reports,
+    movements,
+    movement_tags,
+    trades,
+    slaughters,
+    slaughter_tags,
+    price_quotes,
+    outbreak_reports,
+    corrections,
+)
+
+# --- the node's bookkeeping ------------------------------------------------------------------
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("sha256", sa.String(64), nullable=False, index=True),
+    sa.Column("filename", sa.String(500), nullable=False),
+    sa.Column("size_bytes", sa.BigInteger, nullable=False),
+    sa.Column("submitter", sa.String(120), nullable=False),
+    sa.Column("started_at", sa.String(32), nullable=False),
+    sa.Column("finished_at", sa.String(32)),
+    sa.Column("accepted", sa.Integer, nullable=False, default=0),
+    sa.Column("rejected", sa.Integer, nullable=False, default=0),
+    sa.Column("duplicates", sa.Integer, nullable=False, default=0),
+)
+
+rejects = sa.Table(
+    "rejects",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("upload_id", sa.Integer, sa.ForeignKey("uploads.id"), nullable=False, index=True),
+    sa.Column("row_no", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(32)),
+    sa.Column("field", sa.String(100), nullable=False),
+    sa.Column("rule", sa.String(100), nullable=False),
+    sa.Column("message_zh", sa.Text, nullable=False),
+    sa.Column("message_en", sa.Text, nullable=False),
+    sa.Column("issues", sa.Text, nullable=False),
+    sa.Column("raw", sa.Text, nullable=False),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(120), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("scope", sa.String(10)),
+    sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revoked_at", sa.String(32)),
+)

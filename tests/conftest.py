@@ -1,0 +1,112 @@
+"""Fixtures: a fresh real database per test, on SQLite and on PostgreSQL.
+
+PostgreSQL comes from PIGDATA_TEST_POSTGRES_URL, which the test command sets after starting
+the server (scripts/postgres.sh). Without it the PostgreSQL half is skipped, except in CI
+(CI=true), where a missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from pigdata.config import Settings
+from pigdata.store.engine import make_engine
+from pigdata.store.schema import upgrade
+
+POSTGRES_URL = os.environ.get("PIGDATA_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if POSTGRES_URL or not IN_CI:
+        return
+    pytest.exit("CI=true but PIGDATA_TEST_POSTGRES_URL is not set: PostgreSQL is missing", 2)
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str | None]:
+    """Give the name of a migrated template database that each test copies."""
+    if not POSTGRES_URL:
+        yield None
+        return
+    name = f"pigdata_tmpl_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    template = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(False))
+    upgrade(template)
+    template.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_template: str | None
+) -> Iterator[str]:
+    """Give the URL of a new, migrated, empty database of each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'pigdata.db'}"
+        return
+    if not POSTGRES_URL or postgres_template is None:
+        pytest.skip("PostgreSQL not available (set PIGDATA_TEST_POSTGRES_URL)")
+    name = f"pigdata_t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Give node settings on the test database, archiving into the test's folder."""
+    return Settings(database_url=database_url, archive_dir=tmp_path / "archive", batch_size=500)
+
+
+@pytest.fixture
+def engine(settings: Settings) -> Iterator[Engine]:
+    """Give an engine on the test database, at the current schema."""
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def server(settings: Settings, engine: Engine) -> Iterator[str]:
+    """Give the base URL of the API served by a real Uvicorn server on a free loopback port."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from pigdata.api import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    while not uv.started:  # bounded by the thread: a failed start ends it
+        if not thread.is_alive():
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join()
