@@ -69,8 +69,9 @@ usage() {
     sed -n '5,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
 }
 
-[[ $PORT =~ ^[0-9]+$ ]] && ((PORT > 0 && PORT < 65536)) ||
+if ! [[ $PORT =~ ^[1-9][0-9]{0,4}$ ]] || ((PORT > 65535)); then
     die 2 "PIGDATA_PG_PORT must be a port number, got '$PORT'"
+fi
 case $FAST in
     1 | true | yes | on) FAST=1 ;;
     0 | false | no | off) FAST=0 ;;
@@ -155,7 +156,7 @@ ensure_server_user() {
 # lock on fd 9, and whatever pipes a CI runner handed down to us.
 close_inherited_fds() {
     local fd n
-    for fd in /proc/$BASHPID/fd/*; do
+    for fd in "/proc/$BASHPID/fd"/*; do
         n=${fd##*/}
         { [[ $n =~ ^[0-9]+$ ]] && ((n > 2)) && eval "exec $n>&-"; } || true
     done
@@ -252,17 +253,23 @@ show_log_tail() {
     fi
 }
 
-# Create the data directory and hand it to the server user.
+# Hand the (locked) data directory to the server user.
 prepare_data_dir() {
-    mkdir -p -- "$DATA_DIR"
+    # Never take over or wipe a directory we didn't create: PIGDATA_PG_DIR
+    # may point somewhere by mistake. This runs under the lock so that a
+    # concurrent initdb isn't mistaken for foreign content.
+    if [[ ! -f $DATA_DIR/PG_VERSION && -n $(ls -A -- "$DATA_DIR") ]]; then
+        die 1 "$DATA_DIR is not empty but holds no PostgreSQL cluster (perhaps an interrupted" \
+            "initdb); remove it or point PIGDATA_PG_DIR elsewhere"
+    fi
     if ((IS_ROOT)); then
-        # Also catches clusters created by root or by another user earlier.
+        # Also catches clusters created earlier by root or by another user.
         if [[ $(stat -c %U -- "$DATA_DIR") != "$SERVER_USER" ]] ||
             [[ -e $DATA_DIR/PG_VERSION && $(stat -c %U -- "$DATA_DIR/PG_VERSION") != "$SERVER_USER" ]]; then
             chown -R -- "$SERVER_USER:" "$DATA_DIR"
         fi
     fi
-    # postgres refuses data directories readable by others.
+    # postgres refuses data directories that others can read.
     chmod 700 -- "$DATA_DIR"
 }
 
@@ -277,11 +284,6 @@ init_cluster_if_needed() {
             die 1 "$DATA_DIR was created by PostgreSQL $data_ver but the binaries in $BINDIR" \
                 "are version $bin_ver; it only holds test data, so delete it and run start again"
         return 0
-    fi
-    # Never wipe a directory we didn't create: PIGDATA_PG_DIR may be a mistake.
-    if [[ -n $(ls -A -- "$DATA_DIR") ]]; then
-        die 1 "$DATA_DIR is not empty but holds no PostgreSQL cluster (perhaps an interrupted" \
-            "initdb); remove it or point PIGDATA_PG_DIR elsewhere"
     fi
 
     # C.UTF-8 gives UTF-8 character classes with byte-order (fast, stable)
@@ -409,8 +411,9 @@ cmd_start() {
     require_bindir
     ensure_server_user
     resolve_data_dir 1
-    prepare_data_dir
+    mkdir -p -- "$DATA_DIR"
     take_lock
+    prepare_data_dir
 
     if is_running; then
         port=$(running_port)

@@ -8,6 +8,7 @@ from functools import partial
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -38,7 +39,7 @@ def open_store(settings: Settings | None = None) -> Engine:
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error on stderr and give the exit to raise."""
-    err.print(f"[red]{message}[/red]")
+    err.print(f"[red]{escape(message)}[/red]")
     return typer.Exit(code)
 
 

@@ -38,7 +38,8 @@ def print_summary(path: Path, summary: IngestSummary, shown: int) -> None:
     rejected = summary.rejections
     for outcome in rejected[:shown]:
         for issue in outcome.issues:
-            console.print(f"  {outcome.source} row {outcome.row_no}: {issue.describe()}")
+            line = f"  {outcome.source} row {outcome.row_no}: {issue.describe()}"
+            console.print(line, markup=False, highlight=False)
     if summary.rejected > shown:
         console.print(f"  … {summary.rejected - min(shown, len(rejected))} more")
     if rejected:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -93,7 +93,7 @@ def _parse(row: SourceRow) -> _Candidate:
     model = RECORD_TYPES.get(row.values.get("kind"))  # type: ignore[arg-type]
     try:
         record = (
-            model.model_validate(row.values)
+            cast(AnyRecord, model.model_validate(row.values))
             if model is not None
             else record_adapter.validate_python(row.values)
         )
