@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from pigdata.access.principal import ADMIN, Principal
 from pigdata.config import Settings
 from pigdata.ingest.pipeline import IngestSummary
 from pigdata.services.intake import ingest_payload
+from pigdata.store import tables as t
 
 TODAY = date(2024, 12, 31)
 RONGCHANG_TOWN = "500153001"  # 昌元街道
@@ -119,3 +121,12 @@ def ingest(
 def issues_of(summary: IngestSummary) -> dict[int, set[str]]:
     """Give the rules broken by each rejected record, by its index."""
     return {o.row_no: {i.rule for i in o.issues} for o in summary.outcomes if o.issues}
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Give every projection table's rows, sorted, as plain tuples."""
+    with engine.connect() as conn:
+        return {
+            table.name: sorted(tuple(row) for row in conn.execute(sa.select(table)))
+            for table in t.PROJECTION_TABLES
+        }

@@ -18,21 +18,13 @@ from builders import (
     issues_of,
     movement,
     slaughter,
+    snapshot,
 )
 from pigdata.config import Settings
 from pigdata.projections.rebuild import rebuild_projections
 from pigdata.store import tables as t
 
 TAG = "150015300000009"
-
-
-def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
-    """Give every projection table's rows, sorted, as plain tuples."""
-    with engine.connect() as conn:
-        return {
-            table.name: sorted(tuple(row) for row in conn.execute(sa.select(table)))
-            for table in t.PROJECTION_TABLES
-        }
 
 
 def correction(supersedes: int, replacement: dict[str, Any] | None = None) -> dict[str, Any]:

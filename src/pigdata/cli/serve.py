@@ -39,7 +39,7 @@ def load_demo(engine: Engine, settings: Settings, spec: DemoSpec) -> IngestSumma
     upload_id = start_upload(
         engine, hashlib.sha256(label.encode()).hexdigest(), label, 0, DEMO_SUBMITTER.submitter
     )
-    rows = (SourceRow("demo", n, record, {}) for n, record in enumerate(demo_records(spec), 1))
+    rows = (SourceRow("demo", n, record) for n, record in enumerate(demo_records(spec), 1))
     with progress_bar("demo", None) as advance:
         summary = ingest_rows(
             engine,

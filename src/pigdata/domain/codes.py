@@ -36,6 +36,8 @@ _PLATE = re.compile(
 
 
 def _compact(text: str) -> str:
+    if text.isdigit():  # the common case, and the cheapest to check
+        return text
     return _SEPARATORS.sub("", text).upper()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,14 +54,31 @@ def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
 
 def _select_in(
     conn: Connection,
-    columns: Sequence[sa.ColumnElement[Any]],
+    columns: Sequence[sa.Column[Any]],
     key: sa.Column[Any],
     values: set[Any],
 ) -> list[sa.Row[Any]]:
     found: list[sa.Row[Any]] = []
+    names = tuple(c.name for c in columns)
     for chunk in _chunks(sorted(values)):
-        found.extend(conn.execute(sa.select(*columns).where(key.in_(chunk))).all())
+        sql = _in_query(key.table.name, names, key.name, len(chunk), conn.dialect.paramstyle)
+        found.extend(conn.exec_driver_sql(sql, tuple(chunk)).all())
     return found
+
+
+@cache
+def _in_query(table: str, names: tuple[str, ...], key: str, count: int, style: str) -> str:
+    # Rendered by hand and cached: with thousands of values SQLAlchemy's IN expansion costs
+    # more than the index lookups themselves.
+    marker = "?" if style == "qmark" else "%s"
+    return (
+        f'SELECT {", ".join(names)} FROM "{table}" WHERE "{key}" IN ({", ".join([marker] * count)})'
+    )
+
+
+def _day(value: date | str | None) -> Any:
+    # Raw queries give SQLite's dates as ISO text and PostgreSQL's as dates.
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -147,7 +165,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
     p = t.premises
     premises_columns = [p.c.code, p.c.premises_type, p.c.township, p.c.closed, p.c.entry_seq]
     for row in _select_in(conn, premises_columns, p.c.code, premises_codes):
-        ctx.premises[row.code] = PremisesInfo(row.premises_type, row.township, row.closed)
+        ctx.premises[row.code] = PremisesInfo(row.premises_type, row.township, _day(row.closed))
         ctx.premises_seq[row.code] = row.entry_seq
     m = t.movements
     for row in _select_in(
@@ -159,7 +177,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
         ctx.slaughtered[row.ear_tag] = row.entry_seq
     a = t.animals
     for row in _select_in(conn, [a.c.ear_tag, a.c.birth_date, a.c.entry_seq], a.c.ear_tag, tags):
-        ctx.births[row.ear_tag] = row.birth_date
+        ctx.births[row.ear_tag] = _day(row.birth_date)
         ctx.animal_seq[row.ear_tag] = row.entry_seq
     h = t.herd_reports
     for row in _select_in(

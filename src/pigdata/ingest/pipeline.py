@@ -31,7 +31,7 @@ from pigdata.ingest.context import load_context
 from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.rules import check_record
 from pigdata.ingest.uploads import count_batch, utc_now
-from pigdata.ledger.entry import EntryEnvelope, record_body, record_digest
+from pigdata.ledger.entry import EntryEnvelope, canonical_json, record_body, record_digest
 from pigdata.ledger.merkle import leaf_hash
 from pigdata.projections.apply import apply_entries
 from pigdata.store import tables as t
@@ -77,6 +77,7 @@ class _Candidate:
     row: SourceRow
     record: AnyRecord | None = None
     body: dict[str, Any] | None = None
+    canonical: bytes = b""
     digest: bytes = b""
     issues: list[Issue] = field(default_factory=list)
 
@@ -102,7 +103,8 @@ def _parse(row: SourceRow) -> _Candidate:
         return candidate
     candidate.record = record
     candidate.body = record_body(record)
-    candidate.digest = record_digest(candidate.body)
+    candidate.canonical = canonical_json(candidate.body)
+    candidate.digest = record_digest(candidate.canonical)
     return candidate
 
 
@@ -152,6 +154,7 @@ class _Batch:
         self.upload_id = upload_id
         self.next_seq = size
         self.envelope = envelope
+        self.head, self.tail = envelope.frame()
         self.ledger_rows: list[dict[str, Any]] = []
         self.applied: list[tuple[int, dict[str, Any]]] = []
         self.reject_rows: list[dict[str, Any]] = []
@@ -162,7 +165,7 @@ class _Batch:
         assert candidate.record is not None and candidate.body is not None
         seq = self.next_seq
         self.next_seq += 1
-        entry = self.envelope.entry_bytes(candidate.body)
+        entry = self.head + candidate.canonical + self.tail
         self.ledger_rows.append(
             {
                 "seq": seq,

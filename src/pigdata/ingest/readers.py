@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -30,7 +30,13 @@ class SourceRow:
     source: str
     row_no: int
     values: dict[str, Any]
-    raw: dict[str, Any]
+    headers: Sequence[str] = ()
+    cells: Sequence[Any] = ()
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """Give the row's cells by their headers as sent (built only for rejected rows)."""
+        return {h: "" if c is None else c for h, c in zip(self.headers, self.cells, strict=False)}
 
 
 class UnreadableSource(ValueError):
@@ -77,18 +83,24 @@ class _RowShaper:
         self.default_kind = kind or (None if "kind" in known else infer_kind(known))
 
     def shape(self, row_no: int, cells: list[Any]) -> SourceRow:
-        values: dict[str, Any] = {}
-        raw: dict[str, Any] = {}
-        for header, field, cell in zip(self.headers, self.fields, cells, strict=False):
-            value = _cell(cell)
-            raw[header] = "" if value is None else value
-            if field and value not in (None, ""):
-                values[field] = value
+        """Give a row of cells that may be of any type (spreadsheets, JSON)."""
+        return self._finish(row_no, [_cell(cell) for cell in cells])
+
+    def shape_text(self, row_no: int, cells: list[str]) -> SourceRow:
+        """Give a row of text cells (CSV): only trimming is needed."""
+        return self._finish(row_no, [cell.strip() for cell in cells])
+
+    def _finish(self, row_no: int, cells: list[Any]) -> SourceRow:
+        values = {
+            field: value
+            for field, value in zip(self.fields, cells, strict=False)
+            if field and value is not None and value != ""
+        }
         if "kind" in values:
             values["kind"] = kind_for_text(str(values["kind"]))
         elif self.default_kind:
             values["kind"] = self.default_kind
-        return SourceRow(self.source, row_no, values, raw)
+        return SourceRow(self.source, row_no, values, self.headers, cells)
 
 
 def _text_stream(path: Path) -> io.TextIOWrapper:
@@ -114,7 +126,7 @@ def read_csv(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
         shaper = _RowShaper(path.name, headers, kind)
         for row_no, cells in enumerate(reader, start=2):
             if any(c.strip() for c in cells):
-                yield shaper.shape(row_no, list(cells))
+                yield shaper.shape_text(row_no, cells)
 
 
 def read_xlsx(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
@@ -139,6 +151,7 @@ def read_xlsx(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
 
 def read_jsonl(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
     """Give the objects of a JSON Lines file, one per line."""
+    shapers: dict[tuple[str, ...], _RowShaper] = {}  # lines of a file mostly share their keys
     with path.open("rb") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
@@ -149,14 +162,13 @@ def read_jsonl(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
                 parsed = None
             if not isinstance(parsed, dict):
                 # Not an object: passed on as a row whose only value is the text, to be rejected.
-                yield SourceRow(
-                    path.name,
-                    line_no,
-                    {"kind": kind or ""},
-                    {"line": line.decode("utf-8", "replace").strip()},
-                )
+                text = line.decode("utf-8", "replace").strip()
+                yield SourceRow(path.name, line_no, {"kind": kind or ""}, ("line",), (text,))
                 continue
-            shaper = _RowShaper(path.name, list(parsed), kind)
+            keys = tuple(parsed)
+            shaper = shapers.get(keys)
+            if shaper is None:
+                shaper = shapers[keys] = _RowShaper(path.name, list(keys), kind)
             yield shaper.shape(line_no, list(parsed.values()))
 
 

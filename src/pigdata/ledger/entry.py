@@ -28,9 +28,9 @@ def record_body(record: AnyRecord) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude_none=True)
 
 
-def record_digest(body: dict[str, Any]) -> bytes:
-    """Give the SHA-256 of the record alone: the same record sent twice has the same digest."""
-    return hashlib.sha256(canonical_json(body)).digest()
+def record_digest(record_bytes: bytes) -> bytes:
+    """Give the SHA-256 of a record's canonical bytes: the same record twice, the same digest."""
+    return hashlib.sha256(record_bytes).digest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,14 +42,21 @@ class EntryEnvelope:
 
     def entry_bytes(self, body: dict[str, Any]) -> bytes:
         """Give the canonical bytes of the whole entry, the input of its leaf hash."""
-        return canonical_json(
-            {
-                "v": ENTRY_VERSION,
-                "record": body,
-                "submitter": self.submitter,
-                "received": self.received,
-            }
-        )
+        return self.wrap(canonical_json(body))
+
+    def wrap(self, record_bytes: bytes) -> bytes:
+        """Give the entry bytes around a record's canonical bytes, without encoding it again.
+
+        The keys in canonical (sorted) order are received, record, submitter, v.
+        """
+        head, tail = self.frame()
+        return head + record_bytes + tail
+
+    def frame(self) -> tuple[bytes, bytes]:
+        """Give the entry bytes before and after the record's bytes."""
+        head = b'{"received":' + canonical_json(self.received) + b',"record":'
+        tail = b',"submitter":' + canonical_json(self.submitter) + b',"v":%d}' % ENTRY_VERSION
+        return head, tail
 
 
 def decode_entry(data: bytes) -> dict[str, Any]:

@@ -23,5 +23,5 @@ def rows(seq: int, body: Row) -> list[tuple[sa.Table, Row]]:
         "carrier": body["carrier"],
     }
     added: list[tuple[sa.Table, Row]] = [(t.movements, movement)]
-    added.extend((t.movement_tags, {"entry_seq": seq, "ear_tag": tag}) for tag in body["ear_tags"])
+    added.extend((t.movement_tags, {"ear_tag": tag, "entry_seq": seq}) for tag in body["ear_tags"])
     return added

@@ -72,7 +72,8 @@ def ingest_payload(
     digest = archive_bytes(raw, settings.archive_dir)
     upload_id = start_upload(engine, digest, label, len(raw), who.submitter)
     rows = (
-        SourceRow(label, index, dict(record), dict(record)) for index, record in enumerate(records)
+        SourceRow(label, index, dict(record), tuple(record), tuple(record.values()))
+        for index, record in enumerate(records)
     )
     summary = ingest_rows(
         engine,

@@ -118,11 +118,13 @@ movements = sa.Table(
     sa.Column("carrier", sa.String(200), nullable=False),
 )
 
+# Keyed by ear tag first (tracing looks tags up); SQLite stores it without a rowid b-tree.
 movement_tags = sa.Table(
     "movement_tags",
     metadata,
-    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
-    sa.Column("ear_tag", sa.String(15), primary_key=True, index=True),
+    sa.Column("ear_tag", sa.String(15), primary_key=True),
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False, index=True),
+    sqlite_with_rowid=False,
 )
 
 trades = sa.Table(
@@ -153,6 +155,7 @@ slaughter_tags = sa.Table(
     metadata,
     sa.Column("ear_tag", sa.String(15), primary_key=True),
     sa.Column("entry_seq", SEQ, nullable=False, index=True),
+    sqlite_with_rowid=False,
 )
 
 price_quotes = sa.Table(

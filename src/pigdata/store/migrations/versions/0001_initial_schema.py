@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 01:07:57.659300
+Create Date: 2026-11-25 01:36:14.049349
 """
 
 from __future__ import annotations
@@ -123,17 +123,18 @@ def upgrade() -> None:
     )
     op.create_table(
         "movement_tags",
+        sa.Column("ear_tag", sa.String(length=15), nullable=False),
         sa.Column(
             "entry_seq",
             sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
             autoincrement=False,
             nullable=False,
         ),
-        sa.Column("ear_tag", sa.String(length=15), nullable=False),
-        sa.PrimaryKeyConstraint("entry_seq", "ear_tag", name=op.f("pk_movement_tags")),
+        sa.PrimaryKeyConstraint("ear_tag", "entry_seq", name=op.f("pk_movement_tags")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("movement_tags", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_movement_tags_ear_tag"), ["ear_tag"], unique=False)
+        batch_op.create_index(batch_op.f("ix_movement_tags_entry_seq"), ["entry_seq"], unique=False)
 
     op.create_table(
         "movements",
@@ -238,6 +239,7 @@ def upgrade() -> None:
             "entry_seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
         ),
         sa.PrimaryKeyConstraint("ear_tag", name=op.f("pk_slaughter_tags")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("slaughter_tags", schema=None) as batch_op:
         batch_op.create_index(
@@ -371,7 +373,7 @@ def downgrade() -> None:
 
     op.drop_table("movements")
     with op.batch_alter_table("movement_tags", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_movement_tags_ear_tag"))
+        batch_op.drop_index(batch_op.f("ix_movement_tags_entry_seq"))
 
     op.drop_table("movement_tags")
     op.drop_table("ledger_head")
