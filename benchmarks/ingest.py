@@ -38,7 +38,7 @@ from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
 from pigdata.synth import DemoSpec, demo_premises, movement_rows, write_csv
 
-BATCH = 5000
+BATCH = 20_000
 RAW_COLUMNS = (
     "entry_seq",
     "certificate_no",

@@ -26,4 +26,4 @@ fi
 .venv/bin/ruff check src tests benchmarks scripts
 .venv/bin/ruff format --check src tests benchmarks scripts
 .venv/bin/mypy
-.venv/bin/pytest "$@"
+.venv/bin/pytest -n 2 "$@"

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
         default=Path("./pigdata-archive"),
         description="Raw uploads, stored by their SHA-256",
     )
-    batch_size: int = Field(default=5000, ge=1, le=100_000, description="Records per transaction")
+    batch_size: int = Field(default=20_000, ge=1, le=100_000, description="Records per transaction")
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = Field(

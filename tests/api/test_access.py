@@ -7,6 +7,10 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from pigdata.access.principal import Role
+from pigdata.access.tokens import create_token
+from pigdata.config import Settings
+
 from builders import (
     FARM_A,
     FARM_B,
@@ -19,9 +23,6 @@ from builders import (
     movement,
     premises,
 )
-from pigdata.access.principal import Role
-from pigdata.access.tokens import create_token
-from pigdata.config import Settings
 
 YONGCHUAN_SLAUGHTERHOUSE = "5001180009"
 

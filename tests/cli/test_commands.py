@@ -12,9 +12,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from builders import FARM_A, FARM_B, district, ingest
 from pigdata.config import Settings
 from pigdata.store import tables as t
+
+from builders import FARM_A, FARM_B, district, ingest
 
 
 def run(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

@@ -12,13 +12,14 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from builders import FARM_A, FARM_B, FARM_YONGCHUAN, MARKET, SLAUGHTERHOUSE, TODAY, district, ingest
 from pigdata.access.principal import ADMIN, Role
 from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.ingest.pipeline import IngestSummary
 from pigdata.services.intake import ingest_file
 from pigdata.synth import Breakage, broken_positions, movement_rows, write_csv
+
+from builders import FARM_A, FARM_B, FARM_YONGCHUAN, MARKET, SLAUGHTERHOUSE, TODAY, district, ingest
 
 ROWS, BROKEN = 1000, 50
 EXPECTED: dict[Breakage, tuple[set[str], set[str]]] = {  # rules, fields

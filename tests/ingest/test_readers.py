@@ -10,12 +10,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy.engine import Engine
 
-from builders import FARM_A, FARM_B, TODAY, district, ingest
 from pigdata.access.principal import ADMIN
 from pigdata.config import Settings
 from pigdata.ingest.headers import FIELD_ALIASES_ZH, field_for_header
 from pigdata.ingest.readers import UnreadableSource, infer_kind, read_file
 from pigdata.services.intake import ingest_file
+
+from builders import FARM_A, FARM_B, TODAY, district, ingest
 
 EN = [
     "certificate_no",
@@ -141,4 +142,6 @@ def test_files_of_each_format_ingest_alike(
         summary = ingest_file(engine, settings, path, who=ADMIN, today=TODAY, keep_outcomes=True)
         assert summary.accepted == 1
     assert summary.rejected == 1
-    assert summary.outcomes[-1].row_no == 3  # the line "not json"
+    unreadable = summary.outcomes[-1]
+    assert unreadable.row_no == 3  # the line "not json"
+    assert [i.rule for i in unreadable.issues] == ["format.json_object"]

@@ -5,6 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pigdata.config import Settings
+from pigdata.store import tables as t
+
 from builders import (
     FARM_A,
     FARM_B,
@@ -19,8 +22,6 @@ from builders import (
     movement,
     slaughter,
 )
-from pigdata.config import Settings
-from pigdata.store import tables as t
 
 TAG_1 = "150015300000001"
 TAG_2 = "150015300000002"

@@ -18,6 +18,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pigdata.config import Settings
+from pigdata.projections.rebuild import rebuild_projections
+from pigdata.store import tables as t
+from pigdata.synth import movement_rows, write_csv
+
 from builders import (
     FARM_A,
     FARM_B,
@@ -28,10 +33,6 @@ from builders import (
     ingest,
     snapshot,
 )
-from pigdata.config import Settings
-from pigdata.projections.rebuild import rebuild_projections
-from pigdata.store import tables as t
-from pigdata.synth import movement_rows, write_csv
 
 
 def rows_for(engine: Engine) -> int:

@@ -9,10 +9,11 @@ import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builders import FARM_A, FARM_B, movement
 from pigdata.domain.records import record_adapter
 from pigdata.ledger.entry import EntryEnvelope, canonical_json, record_body
 from pigdata.ledger.merkle import leaf_hash
+
+from builders import FARM_A, FARM_B, movement
 
 # What records are made of: strings, integers, booleans, lists and objects of them.
 json_values = st.recursive(

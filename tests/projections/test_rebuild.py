@@ -7,6 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pigdata.config import Settings
+from pigdata.projections.rebuild import rebuild_projections
+from pigdata.store import tables as t
+
 from builders import (
     FARM_A,
     FARM_B,
@@ -20,9 +24,6 @@ from builders import (
     slaughter,
     snapshot,
 )
-from pigdata.config import Settings
-from pigdata.projections.rebuild import rebuild_projections
-from pigdata.store import tables as t
 
 TAG = "150015300000009"
 

@@ -108,6 +108,7 @@ class BatchContext:
         if isinstance(record, Correction):
             self.superseded.add(record.supersedes)
             self.released.add(record.supersedes)  # its unique keys are free from now on
+            self._forget(record.supersedes)
             self.entries[seq] = StoredEntry(
                 record.replacement.kind if record.replacement else "correction",
                 record.replacement,
@@ -131,6 +132,15 @@ class BatchContext:
                 self.slaughtered[tag] = seq
         elif isinstance(record, HerdReport):
             self.herd_keys[(record.premises, record.month)] = seq
+
+    def _forget(self, seq: int) -> None:
+        """Drop the facts a superseded entry gave, as its projection rows are dropped."""
+        target = self.entries.get(seq)
+        record = target.record if target else None
+        if isinstance(record, Premises) and self.premises_seq.get(record.code) == seq:
+            del self.premises[record.code], self.premises_seq[record.code]
+        elif isinstance(record, Animal) and self.animal_seq.get(record.ear_tag) == seq:
+            del self.births[record.ear_tag], self.animal_seq[record.ear_tag]
 
 
 def _records_of(records: Iterable[AnyRecord]) -> Iterable[AnyRecord]:

@@ -89,6 +89,9 @@ def today_in(timezone: str) -> date:
 
 def _parse(row: SourceRow) -> _Candidate:
     candidate = _Candidate(row)
+    if row.unreadable is not None:
+        candidate.issues = [row.unreadable]
+        return candidate
     # Dispatching on the kind ourselves is twice as fast as the discriminated union; the
     # union still gives the error for a missing or unknown kind.
     model = RECORD_TYPES.get(row.values.get("kind"))  # type: ignore[arg-type]

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from pigdata.domain.issues import Issue
 from pigdata.domain.records import RECORD_TYPES
 from pigdata.ingest.headers import field_for_header, kind_for_text
 
@@ -32,6 +33,7 @@ class SourceRow:
     values: dict[str, Any]
     headers: Sequence[str] = ()
     cells: Sequence[Any] = ()
+    unreadable: Issue | None = None  # set when the row could not even be read
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -163,7 +165,13 @@ def read_jsonl(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
             if not isinstance(parsed, dict):
                 # Not an object: passed on as a row whose only value is the text, to be rejected.
                 text = line.decode("utf-8", "replace").strip()
-                yield SourceRow(path.name, line_no, {"kind": kind or ""}, ("line",), (text,))
+                problem = Issue(
+                    "line",
+                    "format.json_object",
+                    "该行不是 JSON 对象",
+                    "the line is not a JSON object",
+                )
+                yield SourceRow(path.name, line_no, {}, ("line",), (text,), problem)
                 continue
             keys = tuple(parsed)
             shaper = shapers.get(keys)
