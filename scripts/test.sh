@@ -23,6 +23,11 @@ else
   echo "PostgreSQL not available (status $status): its half of the tests will be skipped" >&2
 fi
 
+# The regions data is checked against a rebuild from its npm package when npm is here.
+if command -v npm >/dev/null; then
+  (cd tools/regions && npm ci --silent --no-audit --no-fund) || echo "npm ci failed: the regions rebuild check will be skipped" >&2
+fi
+
 .venv/bin/ruff check src tests benchmarks scripts
 .venv/bin/ruff format --check src tests benchmarks scripts
 .venv/bin/mypy
