@@ -73,7 +73,12 @@ def database_url(
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Give node settings on the test database, archiving into the test's folder."""
-    return Settings(database_url=database_url, archive_dir=tmp_path / "archive", batch_size=500)
+    return Settings(
+        database_url=database_url,
+        archive_dir=tmp_path / "archive",
+        key_file=tmp_path / "keys" / "node.key",
+        batch_size=500,
+    )
 
 
 @pytest.fixture

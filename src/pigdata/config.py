@@ -23,6 +23,15 @@ class Settings(BaseSettings):
         description="Raw uploads, stored by their SHA-256",
     )
     batch_size: int = Field(default=20_000, ge=1, le=100_000, description="Records per transaction")
+    key_file: Path = Field(
+        default=Path("./pigdata-keys/node.key"),
+        description="The node's Ed25519 signing key (made by `pigdata keys init` or on first use)",
+    )
+    origin: str = Field(
+        default="pigdata.localhost/ledger",
+        pattern=r"^[^\s+]+$",
+        description="The log's name on its checkpoints' first line (C2SP tlog-checkpoint origin)",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     timezone: str = Field(

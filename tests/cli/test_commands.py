@@ -24,6 +24,7 @@ def run(settings: Settings, *args: str, check: bool = True) -> subprocess.Comple
         **os.environ,
         "PIGDATA_DATABASE_URL": settings.database_url,
         "PIGDATA_ARCHIVE_DIR": str(settings.archive_dir),
+        "PIGDATA_KEY_FILE": str(settings.key_file),
         "COLUMNS": "200",
     }
     done = subprocess.run(

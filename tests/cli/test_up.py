@@ -48,6 +48,7 @@ def test_up_serves_the_demo_with_a_token_per_role(tmp_path: Path) -> None:
         **os.environ,
         "PIGDATA_DATABASE_URL": f"sqlite:///{tmp_path / 'pigdata.db'}",
         "PIGDATA_ARCHIVE_DIR": str(tmp_path / "archive"),
+        "PIGDATA_KEY_FILE": str(tmp_path / "node.key"),
         "COLUMNS": "250",
     }
     process = subprocess.Popen(

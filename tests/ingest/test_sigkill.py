@@ -52,6 +52,7 @@ def start_ingest(settings: Settings, path: Path) -> subprocess.Popen[bytes]:
         **os.environ,
         "PIGDATA_DATABASE_URL": settings.database_url,
         "PIGDATA_ARCHIVE_DIR": str(settings.archive_dir),
+        "PIGDATA_KEY_FILE": str(settings.key_file),
         "PIGDATA_BATCH_SIZE": "5000",
     }
     return subprocess.Popen(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pigdata.cli import admin, data, serve
+from pigdata.cli import admin, data, ledger, serve
 
 app = typer.Typer(
     help="pigdata — 开放生猪大数据平台 / open live-pig big data platform",
@@ -18,6 +18,8 @@ app.registered_commands += data.app.registered_commands
 app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.regions_app, name="regions")
+app.add_typer(ledger.keys_app, name="keys")
+app.command()(ledger.verify)
 
 
 def main() -> None:

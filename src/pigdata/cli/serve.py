@@ -19,6 +19,7 @@ from pigdata.config import Settings, get_settings
 from pigdata.ingest.pipeline import IngestSummary, ingest_rows, today_in
 from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.uploads import finish_upload, start_upload
+from pigdata.ledger.node import node_signer
 from pigdata.projections.rebuild import ledger_size
 from pigdata.store import tables as t
 from pigdata.synth import DemoSpec, demo_records
@@ -49,6 +50,7 @@ def load_demo(engine: Engine, settings: Settings, spec: DemoSpec) -> IngestSumma
             today=today_in(settings.timezone),
             batch_size=settings.batch_size,
             on_batch=advance,
+            signer=node_signer(settings),
         )
     finish_upload(engine, upload_id)
     return summary

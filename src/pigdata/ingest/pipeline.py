@@ -32,7 +32,9 @@ from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.rules import check_record
 from pigdata.ingest.uploads import count_batch, utc_now
 from pigdata.ledger.entry import EntryEnvelope, canonical_json, record_body, record_digest
+from pigdata.ledger.log import LogSigner, sign_checkpoint
 from pigdata.ledger.merkle import leaf_hash
+from pigdata.ledger.tiles import append_leaves
 from pigdata.projections.apply import apply_entries
 from pigdata.store import tables as t
 from pigdata.store.bulk import insert_many
@@ -155,6 +157,7 @@ class _Batch:
 
     def __init__(self, upload_id: int, size: int, envelope: EntryEnvelope) -> None:
         self.upload_id = upload_id
+        self.start = size
         self.next_seq = size
         self.envelope = envelope
         self.head, self.tail = envelope.frame()
@@ -206,13 +209,16 @@ class _Batch:
         self.duplicates += 1
         self.outcomes.append(RowOutcome(candidate.row.source, candidate.row.row_no, DUPLICATE))
 
-    def write(self, conn: Connection) -> None:
+    def write(self, conn: Connection, signer: LogSigner | None) -> None:
         if self.ledger_rows:
             insert_many(conn, t.ledger_entries, self.ledger_rows)
-            apply_entries(conn, self.applied)
+            append_leaves(conn, self.start, [row["leaf_hash"] for row in self.ledger_rows])
             conn.execute(
                 t.ledger_head.update().where(t.ledger_head.c.id == 1).values(size=self.next_seq)
             )
+            if signer is not None:
+                sign_checkpoint(conn, signer, self.next_seq, self.envelope.received)
+            apply_entries(conn, self.applied)
         if self.reject_rows:
             insert_many(conn, t.rejects, self.reject_rows)
         count_batch(
@@ -258,12 +264,16 @@ def ingest_rows(
     batch_size: int = 5000,
     keep_outcomes: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    signer: LogSigner | None = None,
 ) -> IngestSummary:
-    """Ingest rows batch by batch and give the counts (and outcomes when asked)."""
+    """Ingest rows batch by batch and give the counts (and outcomes when asked).
+
+    With a signer, each batch that appends entries also signs a checkpoint of the new tree.
+    """
     summary = IngestSummary(upload_id)
     with _few_collections():
         for chunk in _batches(rows, batch_size):
-            _ingest_batch(engine, chunk, summary, upload_id, who, today, keep_outcomes)
+            _ingest_batch(engine, chunk, summary, upload_id, who, today, keep_outcomes, signer)
             if on_batch is not None:
                 on_batch(len(chunk))
     return summary
@@ -277,6 +287,7 @@ def _ingest_batch(
     who: Principal,
     today: date,
     keep_outcomes: bool,
+    signer: LogSigner | None,
 ) -> None:
     """Decide and write one batch in one transaction, and add its counts to the summary."""
     candidates = [_parse(row) for row in chunk]
@@ -284,7 +295,7 @@ def _ingest_batch(
         size = _lock_head(conn)
         batch = _Batch(upload_id, size, EntryEnvelope(who.submitter, utc_now()))
         _decide(conn, batch, candidates, today, who)
-        batch.write(conn)
+        batch.write(conn, signer)
     summary.accepted += len(batch.ledger_rows)
     summary.rejected += len(batch.reject_rows)
     summary.duplicates += batch.duplicates

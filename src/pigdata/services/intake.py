@@ -15,6 +15,7 @@ from pigdata.config import Settings
 from pigdata.ingest.pipeline import IngestSummary, ingest_rows, today_in
 from pigdata.ingest.readers import SourceRow, read_file
 from pigdata.ingest.uploads import archive_bytes, archive_file, finish_upload, start_upload
+from pigdata.ledger.node import node_signer
 
 
 def count_rows(path: Path) -> int | None:
@@ -53,6 +54,7 @@ def ingest_file(
         batch_size=settings.batch_size,
         keep_outcomes=keep_outcomes,
         on_batch=on_batch,
+        signer=node_signer(settings),
     )
     finish_upload(engine, upload_id)
     return summary
@@ -83,6 +85,7 @@ def ingest_payload(
         today=today or today_in(settings.timezone),
         batch_size=settings.batch_size,
         keep_outcomes=True,
+        signer=node_signer(settings),
     )
     finish_upload(engine, upload_id)
     return summary

@@ -34,6 +34,38 @@ ledger_entries = sa.Table(
     sa.Column("received_at", sa.String(32), nullable=False),
 )
 
+# The Merkle tree's hashes in tiles of up to 256 (see pigdata.ledger.tiles).
+merkle_tiles = sa.Table(
+    "merkle_tiles",
+    metadata,
+    sa.Column("level", sa.SmallInteger, primary_key=True, autoincrement=False),
+    sa.Column("idx", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("hashes", sa.LargeBinary, nullable=False),
+)
+
+# Signed tree heads: one C2SP checkpoint per size the node has signed.
+checkpoints = sa.Table(
+    "checkpoints",
+    metadata,
+    sa.Column("size", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("root_hash", sa.LargeBinary(32), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
+    sa.Column("signed_at", sa.String(32), nullable=False),
+)
+
+# Witnesses' cosignatures (C2SP tlog-cosignature) of the node's checkpoints.
+cosignatures = sa.Table(
+    "cosignatures",
+    metadata,
+    sa.Column(
+        "size", SEQ, sa.ForeignKey("checkpoints.size"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("witness", sa.String(120), primary_key=True),
+    sa.Column("key_id", sa.String(8), nullable=False),
+    sa.Column("timestamp", sa.BigInteger, nullable=False),
+    sa.Column("line", sa.Text, nullable=False),
+)
+
 # One row: the number of entries. Writers update it first, which serialises them on
 # PostgreSQL (row lock) as BEGIN IMMEDIATE does on SQLite.
 ledger_head = sa.Table(

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query
 
 from pigdata.access.principal import Role
 from pigdata.api.deps import Conn, Who, require_role
+from pigdata.api.problems import Problem
+from pigdata.ledger import log
 from pigdata.ledger.entry import decode_entry
 from pigdata.store import tables as t
 
@@ -45,3 +47,95 @@ def entries(
         }
         for row in rows
     ]
+
+
+def _hexes(hashes: list[bytes]) -> list[str]:
+    return [h.hex() for h in hashes]
+
+
+def _proof_problem(error: log.ProofError) -> Problem:
+    return Problem(400, "Bad proof request", str(error))
+
+
+@router.get("/checkpoint")
+def checkpoint(conn: Conn) -> dict[str, Any]:
+    """Give the latest signed checkpoint (a C2SP signed note) with its witnesses' cosignatures."""
+    latest = log.latest_checkpoint(conn)
+    if latest is None:
+        raise Problem(404, "No checkpoint", "账本尚无签名检查点 / the ledger has no checkpoint yet")
+    return {**latest, "root_hash": latest["root_hash"].hex()}
+
+
+@router.get("/checkpoints/{size}")
+def checkpoint_at(size: int, conn: Conn) -> dict[str, Any]:
+    """Give the signed checkpoint of one tree size."""
+    found = log.checkpoint_at(conn, size)
+    if found is None:
+        raise Problem(
+            404, "No checkpoint", f"没有大小为 {size} 的检查点 / no checkpoint of size {size}"
+        )
+    return {**found, "root_hash": found["root_hash"].hex()}
+
+
+@router.get("/proof/inclusion")
+def inclusion_proof(
+    conn: Conn,
+    size: Annotated[int, Query(ge=1, description="tree size the proof is for")],
+    index: Annotated[int | None, Query(ge=0, description="the entry's ledger index")] = None,
+    leaf_hash: Annotated[str | None, Query(description="or the entry's leaf hash, hex")] = None,
+) -> dict[str, Any]:
+    """Give the RFC 9162 inclusion proof of an entry (by index or leaf hash) in a tree size."""
+    if (index is None) == (leaf_hash is None):
+        raise Problem(
+            400, "Bad proof request", "请给出 index 或 leaf_hash 之一 / give index or leaf_hash"
+        )
+    if index is None:
+        index = _index_of(conn, leaf_hash or "")
+    try:
+        proof = log.inclusion(conn, index, size)
+    except log.ProofError as error:
+        raise _proof_problem(error) from error
+    leaf = conn.execute(
+        sa.select(t.ledger_entries.c.leaf_hash).where(t.ledger_entries.c.seq == index)
+    ).scalar_one()
+    return {
+        "index": index,
+        "size": size,
+        "leaf_hash": bytes(leaf).hex(),
+        "proof": _hexes(proof),
+        "root_hash": log.tree_root(conn, size).hex(),
+    }
+
+
+def _index_of(conn: Conn, leaf_hash: str) -> int:
+    try:
+        wanted = bytes.fromhex(leaf_hash)
+    except ValueError as error:
+        raise Problem(
+            400, "Bad leaf hash", "leaf_hash 应为十六进制 / leaf_hash must be hex"
+        ) from error
+    e = t.ledger_entries
+    seq = conn.execute(sa.select(e.c.seq).where(e.c.leaf_hash == wanted).limit(1)).scalar()
+    if seq is None:
+        raise Problem(404, "Unknown leaf", "账本中没有该叶哈希 / no entry has this leaf hash")
+    return int(seq)
+
+
+@router.get("/proof/consistency")
+def consistency_proof(
+    conn: Conn,
+    size1: Annotated[int, Query(ge=1)],
+    size2: Annotated[int, Query(ge=1)],
+) -> dict[str, Any]:
+    """Give the RFC 9162 consistency proof between two tree sizes."""
+    try:
+        proof = log.consistency(conn, size1, size2)
+    except log.ProofError as error:
+        raise _proof_problem(error) from error
+    return {
+        "size1": size1,
+        "size2": size2,
+        "proof": _hexes(proof),
+        "root1": log.tree_root(conn, size1).hex(),
+        "root2": log.tree_root(conn, size2).hex(),
+    }
