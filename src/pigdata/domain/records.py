@@ -25,6 +25,7 @@ from pydantic import (
 
 from pigdata.domain import codes
 from pigdata.domain.issues import rule_error
+from pigdata.ledger.keys import Algorithm, VerifierKey
 
 # --- value types -------------------------------------------------------------------------
 
@@ -68,6 +69,23 @@ Longitude = Annotated[
     Field(ge=73, le=136, max_digits=10, decimal_places=7),
     PlainSerializer(_decimal_text, return_type=str),
 ]
+
+
+def _verifier_key(text: str) -> str:
+    try:
+        key = VerifierKey.parse(text)
+    except ValueError as error:
+        raise rule_error(
+            "signing_key.format",
+            "签名公钥格式不正确（应为 名称+密钥ID+base64）",
+            "signing key is not a C2SP verifier key (name+keyid+base64)",
+        ) from error
+    if key.algorithm is not Algorithm.ED25519:
+        raise rule_error("signing_key.algorithm", "签名公钥应为 Ed25519", "the key must be Ed25519")
+    return key.to_text()
+
+
+SigningKey = Annotated[str, AfterValidator(_verifier_key)]
 Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 EarTags = Annotated[list[EarTag], BeforeValidator(_split_list), Field(max_length=10_000)]
 
@@ -164,6 +182,10 @@ class Premises(_Record):
     owner: Text
     opened: date | None = None
     closed: date | None = None
+    signing_key: SigningKey | None = Field(
+        default=None,
+        description="the premises' Ed25519 verifier key (C2SP note format), for records it signs",
+    )
 
     @model_validator(mode="after")
     def _township_in_county(self) -> Premises:

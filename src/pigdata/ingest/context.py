@@ -37,6 +37,7 @@ class PremisesInfo:
     premises_type: str
     township: str
     closed: date | None
+    signing_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,7 @@ class BatchContext:
         self.entries[seq] = StoredEntry(record.kind, record)
         if isinstance(record, Premises):
             self.premises[record.code] = PremisesInfo(
-                record.premises_type.value, record.township, record.closed
+                record.premises_type.value, record.township, record.closed, record.signing_key
             )
             self.premises_seq[record.code] = seq
         elif isinstance(record, Animal):
@@ -173,9 +174,18 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
             targets.add(record.supersedes)
 
     p = t.premises
-    premises_columns = [p.c.code, p.c.premises_type, p.c.township, p.c.closed, p.c.entry_seq]
+    premises_columns = [
+        p.c.code,
+        p.c.premises_type,
+        p.c.township,
+        p.c.closed,
+        p.c.entry_seq,
+        p.c.signing_key,
+    ]
     for row in _select_in(conn, premises_columns, p.c.code, premises_codes):
-        ctx.premises[row.code] = PremisesInfo(row.premises_type, row.township, _day(row.closed))
+        ctx.premises[row.code] = PremisesInfo(
+            row.premises_type, row.township, _day(row.closed), row.signing_key
+        )
         ctx.premises_seq[row.code] = row.entry_seq
     m = t.movements
     for row in _select_in(

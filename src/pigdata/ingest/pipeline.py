@@ -31,6 +31,7 @@ from pigdata.ingest.context import load_context
 from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.rules import check_record
 from pigdata.ingest.uploads import count_batch, utc_now
+from pigdata.ingest.vouching import SIGNATURE_FIELD, check_signature
 from pigdata.ledger.entry import EntryEnvelope, canonical_json, record_body, record_digest
 from pigdata.ledger.log import LogSigner, sign_checkpoint
 from pigdata.ledger.merkle import leaf_hash
@@ -81,6 +82,7 @@ class _Candidate:
     body: dict[str, Any] | None = None
     canonical: bytes = b""
     digest: bytes = b""
+    signature: Any = None
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -96,12 +98,16 @@ def _parse(row: SourceRow) -> _Candidate:
         return candidate
     # Dispatching on the kind ourselves is twice as fast as the discriminated union; the
     # union still gives the error for a missing or unknown kind.
-    model = RECORD_TYPES.get(row.values.get("kind"))  # type: ignore[arg-type]
+    values = row.values
+    if SIGNATURE_FIELD in values:
+        candidate.signature = values[SIGNATURE_FIELD]
+        values = {k: v for k, v in values.items() if k != SIGNATURE_FIELD}
+    model = RECORD_TYPES.get(values.get("kind"))  # type: ignore[arg-type]
     try:
         record = (
-            cast(AnyRecord, model.model_validate(row.values))
+            cast(AnyRecord, model.model_validate(values))
             if model is not None
-            else record_adapter.validate_python(row.values)
+            else record_adapter.validate_python(values)
         )
     except ValidationError as error:
         candidate.issues = issues_from_validation(error, row.values.get("kind"))
@@ -167,11 +173,14 @@ class _Batch:
         self.outcomes: list[RowOutcome] = []
         self.duplicates = 0
 
-    def accept(self, candidate: _Candidate) -> int:
+    def accept(self, candidate: _Candidate, vouched: dict[str, str] | None = None) -> int:
         assert candidate.record is not None and candidate.body is not None
         seq = self.next_seq
         self.next_seq += 1
-        entry = self.head + candidate.canonical + self.tail
+        if vouched is None:
+            entry = self.head + candidate.canonical + self.tail
+        else:
+            entry = self.envelope.wrap(candidate.canonical, vouched)
         self.ledger_rows.append(
             {
                 "seq": seq,
@@ -240,10 +249,16 @@ def _decide(
             batch.duplicate(candidate)
             continue
         issues = check_record(candidate.record, ctx, today, who)
+        vouched = None
+        if not issues and candidate.signature is not None:
+            vouched, refusal = check_signature(
+                candidate.record, candidate.canonical, candidate.signature, ctx
+            )
+            issues = [refusal] if refusal else []
         if issues:
             batch.reject(candidate, issues)
             continue
-        seq = batch.accept(candidate)
+        seq = batch.accept(candidate, vouched)
         ctx.add(candidate.record, seq)
         present.add(candidate.digest)
 

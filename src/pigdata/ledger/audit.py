@@ -3,6 +3,7 @@ projection row against a rebuild from the ledger. Each finding names the row."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -75,11 +76,16 @@ def check_entries(conn: Connection) -> tuple[list[Finding], list[bytes]]:
                 Finding(where, "叶哈希与条目内容不符", "leaf hash does not match the entry")
             )
         try:
-            record = decode_entry(entry)["record"]
-            digest = hashlib.sha256(canonical_json(record)).digest()
+            decoded = decode_entry(entry)
+            canonical = canonical_json(decoded["record"])
+            digest = hashlib.sha256(canonical).digest()
         except (ValueError, KeyError, TypeError):
             findings.append(Finding(where, "条目不是有效的 JSON", "entry is not valid JSON"))
-            digest = b""
+            decoded, digest = {}, b""
+        if "vouched" in decoded and not _vouch_holds(decoded["vouched"], canonical):
+            findings.append(
+                Finding(where, "场所签名无效", "the premises' signature does not verify")
+            )
         if digest and digest != bytes(row.record_digest):
             findings.append(
                 Finding(where, "记录摘要与条目内容不符", "record digest does not match the entry")
@@ -101,6 +107,14 @@ def _expected_tiles(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
                 above.append(merkle.root(run))
         level, hashes = level + 1, above
     return tiles
+
+
+def _vouch_holds(vouched: Any, canonical: bytes) -> bool:
+    try:
+        key = VerifierKey.parse(vouched["key"])
+        return key.verify(canonical, base64.b64decode(vouched["signature"], validate=True))
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def check_tree(

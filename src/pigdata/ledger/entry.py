@@ -40,16 +40,19 @@ class EntryEnvelope:
     submitter: str
     received: str  # RFC 3339 UTC, millisecond precision
 
-    def entry_bytes(self, body: dict[str, Any]) -> bytes:
+    def entry_bytes(self, body: dict[str, Any], vouched: dict[str, str] | None = None) -> bytes:
         """Give the canonical bytes of the whole entry, the input of its leaf hash."""
-        return self.wrap(canonical_json(body))
+        return self.wrap(canonical_json(body), vouched)
 
-    def wrap(self, record_bytes: bytes) -> bytes:
+    def wrap(self, record_bytes: bytes, vouched: dict[str, str] | None = None) -> bytes:
         """Give the entry bytes around a record's canonical bytes, without encoding it again.
 
-        The keys in canonical (sorted) order are received, record, submitter, v.
+        The keys in canonical (sorted) order are received, record, submitter, v and, when a
+        premises signed the record, vouched.
         """
         head, tail = self.frame()
+        if vouched is not None:
+            tail = tail[:-1] + b',"vouched":' + canonical_json(vouched) + b"}"
         return head + record_bytes + tail
 
     def frame(self) -> tuple[bytes, bytes]:

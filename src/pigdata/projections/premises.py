@@ -23,5 +23,6 @@ def rows(seq: int, body: Row) -> list[tuple[sa.Table, Row]]:
         "owner": body["owner"],
         "opened": day(body, "opened"),
         "closed": day(body, "closed"),
+        "signing_key": body.get("signing_key"),
     }
     return [(table, row)]

@@ -92,6 +92,7 @@ premises = sa.Table(
     sa.Column("owner", sa.String(200), nullable=False),
     sa.Column("opened", sa.Date),
     sa.Column("closed", sa.Date),
+    sa.Column("signing_key", sa.String(200)),
 )
 
 animals = sa.Table(
