@@ -11,10 +11,10 @@ upper levels.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pigdata.ledger.merkle import HASH_SIZE, node_hash
@@ -22,6 +22,10 @@ from pigdata.store import tables as t
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
+_TILE_QUERY = {
+    True: "SELECT hashes FROM merkle_tiles WHERE level = ? AND idx = ?",
+    False: "SELECT hashes FROM merkle_tiles WHERE level = %s AND idx = %s",
+}
 
 
 def _split(blob: bytes) -> list[bytes]:
@@ -43,23 +47,45 @@ def _full_tile_levels(blob: bytes) -> list[list[bytes]]:
     return _levels(_split(blob))
 
 
+_FULL_TILES: OrderedDict[tuple[str, int, int], bytes] = OrderedDict()
+_FULL_TILES_KEPT = 8192  # 8192 × 8 KiB = 64 MiB at most
+
+
+def _remember(key: tuple[str, int, int], blob: bytes) -> None:
+    _FULL_TILES[key] = blob
+    if len(_FULL_TILES) > _FULL_TILES_KEPT:
+        _FULL_TILES.popitem(last=False)
+
+
 class TileReader:
-    """Complete-subtree hashes read from the stored tiles, with the tiles of one request cached."""
+    """Complete-subtree hashes read from the stored tiles.
+
+    Full tiles never change once written (as in C2SP tlog-tiles, where they are served as
+    immutable), so the process keeps the most recent ones; partial tiles are read afresh
+    by each reader. The audit does not use this cache: it rebuilds every tile itself.
+    """
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.cache: dict[tuple[int, int], bytes] = {}
+        self.database = conn.engine.url.render_as_string(hide_password=True)
 
     def tile(self, level: int, index: int) -> bytes:
         """Give the stored bytes of one tile (b"" if it does not exist)."""
         key = (level, index)
-        if key not in self.cache:
-            m = t.merkle_tiles
-            blob = self.conn.execute(
-                sa.select(m.c.hashes).where(m.c.level == level, m.c.idx == index)
+        if key in self.cache:
+            return self.cache[key]
+        shared = (self.database, level, index)
+        blob = _FULL_TILES.get(shared)
+        if blob is None:
+            found = self.conn.exec_driver_sql(
+                _TILE_QUERY[self.conn.dialect.paramstyle == "qmark"], (level, index)
             ).scalar()
-            self.cache[key] = bytes(blob) if blob is not None else b""
-        return self.cache[key]
+            blob = bytes(found) if found is not None else b""
+            if len(blob) == TILE_WIDTH * HASH_SIZE:
+                _remember(shared, blob)
+        self.cache[key] = blob
+        return blob
 
     def complete(self, height: int, index: int) -> bytes:
         """Give the hash of the complete subtree of 2^height leaves starting at index·2^height."""
