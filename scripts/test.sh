@@ -11,6 +11,11 @@ scripts/setup.sh test
 if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
   # does nothing when the server binaries are already there
   scripts/postgres.sh install || [[ "${CI:-}" != "true" ]]
+  # The browser tests drive Debian's Chromium (no browser download is possible here).
+  if [[ ! -x /usr/bin/chromium ]]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei) \
+      || [[ "${CI:-}" != "true" ]]
+  fi
 fi
 status=0
 url=$(scripts/postgres.sh start) || status=$?

@@ -1,0 +1,91 @@
+"""Public traceability: an animal's life with its proof bundle, its page, and the page's QR code.
+
+Public by design (no token): this is what the QR code on a pack of pork opens. What it shows
+is limited by `pigdata.services.trace` (premises names and townships, no owners).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.engine import Connection
+
+from pigdata.api.deps import Conn, SettingsDep
+from pigdata.api.problems import Problem
+from pigdata.config import Settings
+from pigdata.ledger.bundle import BundleError, make_bundle
+from pigdata.ledger.node import node_signer
+from pigdata.services.trace import canonical_tag, trace
+from pigdata.web import asset, qr_svg, render_trace_page
+
+router = APIRouter(tags=["trace"])
+
+
+def _unknown(ear_tag: str) -> Problem:
+    return Problem(
+        404,
+        "Unknown ear tag",
+        f"账本中没有耳标 {ear_tag} 的记录 / the ledger holds no record of ear tag {ear_tag}",
+    )
+
+
+def bundle_for(conn: Connection, settings: Settings, seqs: list[int]) -> dict[str, Any]:
+    """Give the proof bundle of these entries, or why there is none."""
+    signer = node_signer(settings, create=False)
+    if signer is None:
+        return {"bundle": None, "bundle_error": "节点尚无签名密钥 / the node has no signing key"}
+    try:
+        return {"bundle": make_bundle(conn, seqs, signer.key.verifier()), "bundle_error": None}
+    except BundleError as error:
+        return {"bundle": None, "bundle_error": str(error)}
+
+
+@router.get("/api/v1/trace/{ear_tag}")
+def get_trace(ear_tag: str, conn: Conn, settings: SettingsDep) -> dict[str, Any]:
+    """Give an animal's life (public): birth, movements, markets, slaughter, and the proof
+    bundle of the ledger entries behind them (docs/trace.md)."""
+    found = trace(conn, ear_tag)
+    if found is None:
+        raise _unknown(ear_tag)
+    # Read after the trace: a checkpoint is signed with each batch, so this one covers it.
+    return {**found.to_json(), **bundle_for(conn, settings, found.seqs())}
+
+
+def _page_url(request: Request, tag: str) -> str:
+    return f"{request.base_url}trace/{tag}"
+
+
+@router.get("/trace/{ear_tag}", response_class=HTMLResponse, include_in_schema=False)
+def trace_page(ear_tag: str, request: Request, conn: Conn) -> HTMLResponse:
+    """Give the public trace page of an ear tag; the browser verifies its proofs."""
+    tag = canonical_tag(ear_tag)
+    found = trace(conn, ear_tag) if tag is not None else None
+    # A malformed tag gets the not-found page without a QR code: no page to point to.
+    page_url = _page_url(request, tag) if tag is not None else None
+    html = render_trace_page(tag or ear_tag, found, page_url)
+    return HTMLResponse(html, status_code=200 if found is not None else 404)
+
+
+@router.get("/trace/{ear_tag}/qr.svg", include_in_schema=False)
+def trace_qr(ear_tag: str, request: Request) -> Response:
+    """Give a QR code (SVG) of the trace page's address, for any well-formed ear tag.
+
+    Well-formed is enough: labels are printed before the animal's records arrive.
+    """
+    tag = canonical_tag(ear_tag)
+    if tag is None:
+        raise _unknown(ear_tag)
+    svg = qr_svg(_page_url(request, tag), f"耳标 {tag} 的追溯 / trace of ear tag {tag}")
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/static/trace/{name}", include_in_schema=False)
+def trace_asset(name: str) -> Response:
+    """Give the trace page's own script or style sheet."""
+    found = asset(name)
+    if found is None:
+        raise Problem(404, "Not found", f"没有文件 {name} / no file {name}")
+    content, media_type = found
+    return Response(content, media_type=media_type, headers={"Cache-Control": "max-age=300"})

@@ -1,0 +1,424 @@
+"""Proof bundles: ledger entries with their inclusion proofs and a signed, cosigned checkpoint.
+
+In the spirit of C2SP tlog-proof, but for several entries under one checkpoint. A bundle is
+one JSON object (docs/trace.md):
+
+- ``origin``: the log's origin line;
+- ``log_key``: the log's verifier key text, as the node publishes it;
+- ``checkpoint``: the signed checkpoint note, with every witness cosignature line the node
+  holds for it;
+- ``size``: the checkpoint's tree size;
+- ``entries``: ``{"index", "entry", "proof"}`` each, the entry bytes and the proof's hashes
+  in standard base64, the proof being RFC 9162's PATH(index, D[size]).
+
+`make_bundle` needs the store; `verify_bundle` needs nothing but the bundle (and, to trust
+the result, the log's key got some other way): SHA-256, Ed25519 and the pure functions of
+`merkle` and `note`. It never raises on a malformed bundle; it says what is wrong instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from pigdata.ledger import log, merkle
+from pigdata.ledger.entry import canonical_json
+from pigdata.ledger.keys import Algorithm, KeyFormatError, VerifierKey
+from pigdata.ledger.note import (
+    Checkpoint,
+    NoteError,
+    SignatureLine,
+    add_cosignatures,
+    open_checkpoint,
+    split_note,
+    verify_cosignature,
+)
+from pigdata.store import tables as t
+
+ENTRY_FIELDS = frozenset({"received", "record", "submitter", "v", "vouched"})
+
+
+class BundleError(ValueError):
+    """The store cannot prove these entries (no signed checkpoint, or entries it lacks)."""
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def make_bundle(conn: Connection, seqs: Iterable[int], log_key: VerifierKey) -> dict[str, Any]:
+    """Give the proof bundle of these entries at the latest signed checkpoint.
+
+    `log_key` is the node's verifier key: the store keeps signatures, not the public key.
+    Raises BundleError if there is no checkpoint or an entry is not below its size.
+    """
+    latest = log.latest_checkpoint(conn)
+    if latest is None:
+        raise BundleError("账本尚无签名检查点 / the ledger has no signed checkpoint yet")
+    note = latest["note"]
+    if latest["cosignatures"]:
+        note = add_cosignatures(note, latest["cosignatures"])
+    checkpoint = Checkpoint.parse(split_note(note)[0])
+    size = checkpoint.size
+    wanted = sorted(set(seqs))
+    outside = [seq for seq in wanted if not 0 <= seq < size]
+    if outside:
+        raise BundleError(
+            f"条目 {outside} 不在检查点（大小 {size}）中 / "
+            f"entries {outside} are not in the checkpoint of size {size}"
+        )
+    e = t.ledger_entries
+    stored = dict(conn.execute(sa.select(e.c.seq, e.c.entry).where(e.c.seq.in_(wanted))).all())
+    entries = [
+        {
+            "index": seq,
+            "entry": _b64(bytes(stored[seq])),
+            "proof": [_b64(h) for h in log.inclusion(conn, seq, size)],
+        }
+        for seq in wanted
+    ]
+    return {
+        "origin": checkpoint.origin,
+        "log_key": log_key.to_text(),
+        "checkpoint": note,
+        "size": size,
+        "entries": entries,
+    }
+
+
+# --- Verifying ---------------------------------------------------------------------------------
+
+KeySource = Literal["given", "bundle"]
+WitnessStatus = Literal["verified", "failed", "missing", "unchecked"]
+
+
+@dataclass(frozen=True, slots=True)
+class VouchCheck:
+    """A premises' own signature over the record, kept in the entry as ``vouched``."""
+
+    premises: str | None
+    key: str | None  # the premises' key as name+id
+    verified: bool
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryCheck:
+    """What one entry of a bundle proved: its leaf hash, inclusion, and who vouched for it."""
+
+    index: int | None
+    leaf_hash: str | None  # hex
+    included: bool
+    kind: str | None  # the record's kind; "correction→movement" for a replacement
+    submitter: str | None  # who sent the record to the ledger
+    received: str | None
+    vouched: VouchCheck | None  # the record's premises signed it, when present
+    other_fields: dict[str, Any]  # fields this version does not know, shown as they are
+    record: dict[str, Any] | None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessCheck:
+    """One witness's cosignature: verified, failed, missing (a given key), or unchecked."""
+
+    name: str
+    key_id: str  # 8 hex digits
+    status: WitnessStatus
+    timestamp: int | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BundleReport:
+    """The outcome of `verify_bundle`: ok only if every check passed."""
+
+    key_source: KeySource
+    log_key: str | None
+    signed_by: str | None  # the log key's name+id, once its signature verified
+    origin: str | None
+    size: int | None
+    root_hash: str | None  # base64, as in the checkpoint
+    entries: tuple[EntryCheck, ...]
+    witnesses: tuple[WitnessCheck, ...]
+    problems: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether the checkpoint verified and every entry is included in it."""
+        return (
+            not self.problems
+            and self.signed_by is not None
+            and all(e.included for e in self.entries)
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Give the report as JSON values."""
+        return {**asdict(self), "ok": self.ok}
+
+
+def verify_bundle(
+    bundle: Any, log_key_text: str | None = None, witness_keys: Sequence[str] = ()
+) -> BundleReport:
+    """Check a bundle offline: the checkpoint's signature, each entry's inclusion, witnesses.
+
+    With `log_key_text` (the node's key as published, got from a channel you trust) that key
+    is used; without it the bundle's own `log_key`, which shows only that the bundle is
+    consistent with itself, and the report says so. Each witness key given must have a valid
+    cosignature in the checkpoint; other cosignature lines are listed as unchecked.
+    """
+    problems: list[str] = []
+    notes: list[str] = []
+    source: KeySource = "given" if log_key_text is not None else "bundle"
+    if not isinstance(bundle, dict):
+        problems.append("证明包不是 JSON 对象 / the bundle is not a JSON object")
+        return BundleReport(source, log_key_text, None, None, None, None, (), (), tuple(problems))
+    key = _log_key(bundle, log_key_text, problems, notes)
+    opened = _checkpoint(bundle, key, problems, notes) if key is not None else None
+    checkpoint = opened[0] if opened else None
+    witnesses = _witnesses(opened[1], key, witness_keys, problems) if opened and key else ()
+    entries = tuple(_entries(bundle.get("entries"), checkpoint, problems))
+    return BundleReport(
+        key_source=source,
+        log_key=key.to_text() if key is not None else None,
+        signed_by=f"{key.name}+{key.key_id:08x}" if key and checkpoint else None,
+        origin=checkpoint.origin if checkpoint else None,
+        size=checkpoint.size if checkpoint else None,
+        root_hash=_b64(checkpoint.root_hash) if checkpoint else None,
+        entries=entries,
+        witnesses=witnesses,
+        problems=tuple(problems),
+        notes=tuple(notes),
+    )
+
+
+def _log_key(
+    bundle: dict[str, Any], given: str | None, problems: list[str], notes: list[str]
+) -> VerifierKey | None:
+    """Give the key to check the checkpoint with: the given one, else the bundle's own."""
+    if given is None:
+        notes.append(
+            "使用证明包自带的日志公钥：请与节点公布的公钥核对 / used the bundle's own log key: "
+            "compare it with the key the node publishes"
+        )
+    elif bundle.get("log_key") != given:
+        notes.append(
+            "证明包自带的日志公钥与给定的不同 / the bundle's log key differs from the given one"
+        )
+    text = given if given is not None else bundle.get("log_key")
+    if not isinstance(text, str):
+        problems.append("缺少日志公钥 / no log key")
+        return None
+    try:
+        key = VerifierKey.parse(text)
+    except KeyFormatError as error:
+        problems.append(f"日志公钥无效 / bad log key: {error}")
+        return None
+    if key.algorithm is not Algorithm.ED25519:
+        problems.append("日志公钥不是 Ed25519 签名密钥 / the log key is not an Ed25519 note key")
+        return None
+    return key
+
+
+def _checkpoint(
+    bundle: dict[str, Any], key: VerifierKey, problems: list[str], notes: list[str]
+) -> tuple[Checkpoint, str] | None:
+    """Open the checkpoint with the log key alone (witness lines are checked one by one)."""
+    note = bundle.get("checkpoint")
+    if not isinstance(note, str):
+        problems.append("缺少检查点 / no checkpoint")
+        return None
+    try:
+        checkpoint, _ = open_checkpoint(note, key)
+    except NoteError as error:
+        problems.append(f"检查点签名无效 / the checkpoint does not verify: {error}")
+        return None
+    # The bundle's own size and origin are conveniences; a mismatch means it was altered.
+    if bundle.get("size") != checkpoint.size:
+        problems.append(
+            f"证明包的 size {bundle.get('size')!r} 与检查点 {checkpoint.size} 不符 / "
+            "the bundle's size is not the checkpoint's"
+        )
+    if bundle.get("origin") != checkpoint.origin:
+        problems.append(
+            "证明包的 origin 与检查点不符 / the bundle's origin is not the checkpoint's"
+        )
+    if key.name != checkpoint.origin:
+        # tlog-checkpoint names the log's key after its origin; pigdata always does.
+        notes.append(f"日志密钥名 {key.name} 不是来源 {checkpoint.origin} / key name is not origin")
+    return checkpoint, note
+
+
+def _witnesses(
+    note: str, log_key: VerifierKey, texts: Sequence[str], problems: list[str]
+) -> tuple[WitnessCheck, ...]:
+    text, lines = split_note(note)  # cannot fail: the note was opened already
+    checks: list[WitnessCheck] = []
+    claimed: set[tuple[str, int]] = {(log_key.name, log_key.key_id)}
+    for key_text in dict.fromkeys(texts):  # a key given twice is checked once
+        witness = _witness_key(key_text, problems)
+        if witness is None:
+            continue
+        claimed.add((witness.name, witness.key_id))
+        checks.append(_cosignature(text, lines, witness, problems))
+    checks.extend(
+        WitnessCheck(line.name, f"{line.key_id:08x}", "unchecked")
+        for line in dict.fromkeys(lines)
+        if (line.name, line.key_id) not in claimed
+    )
+    return tuple(checks)
+
+
+def _witness_key(text: str, problems: list[str]) -> VerifierKey | None:
+    try:
+        key = VerifierKey.parse(text)
+    except KeyFormatError as error:
+        problems.append(f"见证者公钥无效 / bad witness key: {error}")
+        return None
+    if key.algorithm is not Algorithm.COSIGNATURE_V1:
+        problems.append(f"{key.name} 不是联署（0x04）密钥 / is not a cosignature key")
+        return None
+    return key
+
+
+def _cosignature(
+    text: str, lines: Sequence[SignatureLine], witness: VerifierKey, problems: list[str]
+) -> WitnessCheck:
+    key_id = f"{witness.key_id:08x}"
+    mine = [s for s in lines if (s.name, s.key_id) == (witness.name, witness.key_id)]
+    if not mine:
+        problems.append(f"见证者 {witness.name} 未联署 / witness {witness.name} did not cosign")
+        return WitnessCheck(witness.name, key_id, "missing")
+    try:
+        stamps = {verify_cosignature(text, line.to_text(), witness) for line in mine}
+    except NoteError as error:
+        problems.append(f"见证者 {witness.name} 的联署无效 / bad cosignature: {error}")
+        return WitnessCheck(witness.name, key_id, "failed", problem=str(error))
+    return WitnessCheck(witness.name, key_id, "verified", timestamp=max(stamps))
+
+
+def _entries(raw: Any, checkpoint: Checkpoint | None, problems: list[str]) -> list[EntryCheck]:
+    if not isinstance(raw, list) or not raw:
+        # An empty bundle would "verify" while proving nothing anyone asked about.
+        problems.append("证明包中没有条目 / the bundle holds no entries")
+        return []
+    checks = [_entry(item, checkpoint) for item in raw]
+    for check in checks:
+        if check.problem:
+            problems.append(f"条目 {check.index}: {check.problem}")
+    return checks
+
+
+def _entry(item: Any, checkpoint: Checkpoint | None) -> EntryCheck:
+    index = item.get("index") if isinstance(item, dict) else None
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        return _bad_entry(None, "条目序号无效 / bad index")
+    data = _decode(item.get("entry"))
+    proof_items = item.get("proof")
+    proof = [_decode(p) for p in proof_items] if isinstance(proof_items, list) else None
+    if data is None or proof is None or any(p is None for p in proof):
+        return _bad_entry(index, "条目或证明的 base64 无效 / entry or proof is not base64")
+    leaf = merkle.leaf_hash(data)
+    included = checkpoint is not None and merkle.verify_inclusion(
+        leaf, index, checkpoint.size, [p for p in proof if p is not None], checkpoint.root_hash
+    )
+    problem = None
+    if checkpoint is None:
+        problem = "没有可信的检查点 / no verified checkpoint to check against"
+    elif not included:
+        problem = "包含证明不成立 / the inclusion proof does not lead to the checkpoint's root"
+    return _described(index, leaf, included, data, problem)
+
+
+def _bad_entry(index: int | None, problem: str) -> EntryCheck:
+    return EntryCheck(index, None, False, None, None, None, None, {}, None, problem)
+
+
+def _decode(text: Any) -> bytes | None:
+    """Give the bytes of canonical standard base64, or None (one value, one spelling)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        data = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return data if _b64(data) == text else None
+
+
+def _described(
+    index: int, leaf: bytes, included: bool, data: bytes, problem: str | None
+) -> EntryCheck:
+    """Read what an entry says: its record's kind, its submitter and any extra fields."""
+    try:
+        entry = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        entry = None
+    if not isinstance(entry, dict):
+        problem = problem or "条目不是 JSON 对象 / the entry is not a JSON object"
+        return EntryCheck(index, leaf.hex(), included, None, None, None, None, {}, None, problem)
+    record = entry.get("record")
+    record = record if isinstance(record, dict) else None
+    others = {k: v for k, v in entry.items() if k not in ENTRY_FIELDS}
+    vouched = _vouched(entry.get("vouched"), record) if "vouched" in entry else None
+    if vouched is not None and not vouched.verified:
+        problem = problem or vouched.problem
+    return EntryCheck(
+        index=index,
+        leaf_hash=leaf.hex(),
+        included=included,
+        kind=_kind(record),
+        submitter=_text(entry.get("submitter")),
+        received=_text(entry.get("received")),
+        vouched=vouched,
+        other_fields=others,
+        record=record,
+        problem=problem,
+    )
+
+
+def _vouched(raw: Any, record: dict[str, Any] | None) -> VouchCheck:
+    """Check a premises' signature: Ed25519 over the record's RFC 8785 bytes (docs/ledger.md).
+
+    The record inside the entry is already canonical JSON of strings, integers, booleans
+    and lists, so encoding the parsed record again gives exactly the bytes that were signed.
+    """
+    if not isinstance(raw, dict):
+        return VouchCheck(None, None, False, "vouched 不是对象 / vouched is not an object")
+    premises = _text(raw.get("premises"))
+    try:
+        key = VerifierKey.parse(str(raw.get("key")))
+    except KeyFormatError as error:
+        return VouchCheck(premises, None, False, f"场所公钥无效 / bad premises key: {error}")
+    name = f"{key.name}+{key.key_id:08x}"
+    signature = _decode(raw.get("signature"))
+    valid = (
+        record is not None
+        and signature is not None
+        and key.algorithm is Algorithm.ED25519
+        and key.verify(canonical_json(record), signature)
+    )
+    if not valid:
+        return VouchCheck(premises, name, False, f"场所 {premises} 的签名无效 / bad signature")
+    return VouchCheck(premises, name, True)
+
+
+def _kind(record: dict[str, Any] | None) -> str | None:
+    if record is None:
+        return None
+    kind = _text(record.get("kind"))
+    replacement = record.get("replacement")
+    if kind == "correction" and isinstance(replacement, dict):
+        return f"correction→{replacement.get('kind')}"
+    return kind
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
