@@ -11,6 +11,8 @@ import httpx
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from pigdata.access.principal import Role
+from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.ledger import merkle
 from pigdata.ledger.audit import audit
@@ -19,6 +21,7 @@ from pigdata.ledger.note import Checkpoint, open_note
 from pigdata.store import tables as t
 
 from builders import FARM_A, FARM_B, district, herd_report, ingest, movement
+from independent import sigstore_verifies
 
 
 def load(engine: Engine, settings: Settings) -> None:
@@ -34,6 +37,11 @@ def verifier(settings: Settings):  # type: ignore[no-untyped-def]
     signer = node_signer(settings, create=False)
     assert signer is not None
     return signer.key.verifier()
+
+
+def admin_header(engine: Engine) -> dict[str, str]:
+    token = create_token(engine, "auditor", Role.admin, replace=True).secret
+    return {"Authorization": f"Bearer {token}"}
 
 
 def run_verify(settings: Settings) -> subprocess.CompletedProcess[str]:
@@ -118,6 +126,19 @@ def test_api_proofs_verify(engine: Engine, settings: Settings, server: str) -> N
         ).json()
         hashes = [bytes.fromhex(h) for h in proof["proof"]]
         assert merkle.verify_inclusion(bytes.fromhex(proof["leaf_hash"]), index, size, hashes, root)
+    entry = httpx.get(
+        f"{server}/api/v1/ledger/entries",
+        params={"start": 0, "end": size},
+        headers=admin_header(engine),
+    ).json()
+    for index in (0, 5, size - 1):
+        proof = httpx.get(
+            f"{server}/api/v1/ledger/proof/inclusion", params={"index": index, "size": size}
+        ).json()
+        data = bytes.fromhex(entry[index]["entry_bytes_hex"])
+        hashes = [bytes.fromhex(h) for h in proof["proof"]]
+        assert sigstore_verifies(data, index, size, hashes, root)  # an independent verifier
+        assert not sigstore_verifies(data + b" ", index, size, hashes, root)
     by_leaf = httpx.get(
         f"{server}/api/v1/ledger/proof/inclusion",
         params={"leaf_hash": proof["leaf_hash"], "size": size},

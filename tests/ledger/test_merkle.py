@@ -9,7 +9,6 @@ inclusion and consistency proofs. The proofs are spelled through the node table,
 
 from __future__ import annotations
 
-import base64
 import doctest
 from collections.abc import Sequence
 from functools import cache
@@ -18,10 +17,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sigstore._internal.merkle import verify_merkle_inclusion
-from sigstore.errors import VerificationError
-from sigstore.models import TransparencyLogEntry
-from sigstore_models.rekor.v1 import TransparencyLogEntry as RekorEntry
 
 from pigdata.ledger import merkle
 from pigdata.ledger.merkle import (
@@ -39,6 +34,8 @@ from pigdata.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+
+from independent import sigstore_verifies
 
 INPUTS = [
     b"",
@@ -612,39 +609,6 @@ def test_verifiers_accept_any_sequence() -> None:
 
 
 # --- An independent verifier: sigstore's RFC 6962 inclusion check --------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
-
-
-def sigstore_verifies(data: bytes, index: int, size: int, proof: list[bytes], head: bytes) -> bool:
-    """Ask sigstore's `verify_merkle_inclusion` (sigstore/_internal/merkle.py).
-
-    It takes a Rekor log entry: we build one holding our proof, with the raw entry bytes as
-    its canonicalized body (sigstore hashes the leaf itself, with its own RFC 6962 code). The
-    log id, kind and checkpoint are placeholders that its Merkle check does not read.
-    """
-    inner = RekorEntry.from_dict(
-        {
-            "logIndex": str(index),
-            "logId": {"keyId": _b64(b"pigdata-test")},
-            "kindVersion": {"kind": "hashedrekord", "version": "0.0.1"},
-            "inclusionProof": {
-                "logIndex": str(index),
-                "rootHash": _b64(head),
-                "treeSize": str(size),
-                "hashes": [_b64(h) for h in proof],
-                "checkpoint": {"envelope": "unused by the Merkle check"},
-            },
-            "canonicalizedBody": _b64(data),
-        }
-    )
-    try:
-        verify_merkle_inclusion(TransparencyLogEntry(inner))
-    except VerificationError:
-        return False
-    return True
 
 
 def test_sigstore_agrees_on_the_reference_tree() -> None:
