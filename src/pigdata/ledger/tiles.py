@@ -57,6 +57,12 @@ def _remember(key: tuple[str, int, int], blob: bytes) -> None:
         _FULL_TILES.popitem(last=False)
 
 
+@lru_cache(maxsize=4096)
+def _run_root(run: bytes) -> bytes:
+    # Runs of a partial tile recur in every proof at the same tree size; remember their roots.
+    return _levels(_split(run))[-1][0]
+
+
 class TileReader:
     """Complete-subtree hashes read from the stored tiles.
 
@@ -100,7 +106,7 @@ class TileReader:
             return blob[offset * HASH_SIZE : end]
         if len(blob) == TILE_WIDTH * HASH_SIZE:
             return _full_tile_levels(blob)[inner][offset >> inner]
-        return _levels(_split(blob[offset * HASH_SIZE : end]))[inner][0]
+        return _run_root(blob[offset * HASH_SIZE : end])
 
 
 def append_leaves(conn: Connection, size: int, leaf_hashes: Sequence[bytes]) -> None:
