@@ -82,16 +82,23 @@ def key_id(name: str, algorithm: Algorithm, public_key: bytes) -> int:
     return int.from_bytes(hashlib.sha256(material).digest()[:4], "big")
 
 
-def _b64decode(text: str, what: tuple[str, str]) -> bytes:
-    """Given base64 text, give its bytes, accepting only the canonical standard encoding.
+def canonical_b64decode(text: str) -> bytes | None:
+    """Given base64 text, give its bytes if it is the one canonical standard spelling, else None.
 
-    Canonical only, so that one key (or signature) has exactly one spelling.
+    Canonical only: otherwise the unused low bits of the last character could change without
+    changing the bytes, and one key or signature would have several spellings.
     """
     try:
         data = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        data = None
-    if data is None or base64.b64encode(data).decode("ascii") != text:
+        return None
+    return data if base64.b64encode(data).decode("ascii") == text else None
+
+
+def _b64decode(text: str, what: tuple[str, str]) -> bytes:
+    """Given base64 text, give its bytes, accepting only the canonical standard encoding."""
+    data = canonical_b64decode(text)
+    if data is None:
         raise KeyFormatError(f"{what[0]}的 base64 编码无效", f"{what[1]} is not valid base64")
     return data
 

@@ -15,7 +15,6 @@ Every malformed input raises NoteError, whose message is in Chinese and English.
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from pigdata.ledger.keys import (
     Algorithm,
     SignerKey,
     VerifierKey,
+    canonical_b64decode,
     is_valid_name,
 )
 from pigdata.ledger.merkle import HASH_SIZE
@@ -85,16 +85,9 @@ def _check_line(line: str, zh: str, en: str) -> None:
 
 
 def _decode_base64(text: str, zh: str, en: str) -> bytes:
-    """Given base64 text, give its bytes, accepting only the canonical standard encoding.
-
-    Canonical only: otherwise the unused low bits of the last character could be changed
-    without changing the bytes, and two different lines would carry one signature.
-    """
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        data = None
-    if data is None or base64.b64encode(data).decode("ascii") != text:
+    """Given base64 text, give its bytes, accepting only the canonical standard encoding."""
+    data = canonical_b64decode(text)
+    if data is None:
         raise NoteError(f"{zh}的 base64 编码无效", f"{en} is not valid base64")
     return data
 
