@@ -90,6 +90,24 @@ Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 EarTags = Annotated[list[EarTag], BeforeValidator(_split_list), Field(max_length=10_000)]
 
 
+# The counts of a monthly herd report: inventory by category, then the month's flows.
+HERD_COUNTS: tuple[str, ...] = (
+    "breeding_sows",
+    "replacement_gilts",
+    "boars",
+    "piglets",
+    "finishers",
+    "matings",
+    "farrowings",
+    "born_alive",
+    "weaned",
+    "deaths",
+    "sold_for_slaughter",
+    "moved_in",
+    "moved_out",
+)
+
+
 class PremisesType(StrEnum):
     farm = "farm"
     market = "market"

@@ -217,15 +217,9 @@ def _log_key(
     if not isinstance(text, str):
         problems.append("缺少日志公钥 / no log key")
         return None
-    try:
-        key = VerifierKey.parse(text)
-    except KeyFormatError as error:
-        problems.append(f"日志公钥无效 / bad log key: {error}")
-        return None
-    if key.algorithm is not Algorithm.ED25519:
-        problems.append("日志公钥不是 Ed25519 签名密钥 / the log key is not an Ed25519 note key")
-        return None
-    return key
+    return _parse_key(
+        text, Algorithm.ED25519, problems, "日志公钥 / log key", "an Ed25519 note key"
+    )
 
 
 def _checkpoint(
@@ -278,13 +272,22 @@ def _witnesses(
 
 
 def _witness_key(text: str, problems: list[str]) -> VerifierKey | None:
+    return _parse_key(
+        text, Algorithm.COSIGNATURE_V1, problems, "见证者公钥 / witness key", "a cosignature key"
+    )
+
+
+def _parse_key(
+    text: str, algorithm: Algorithm, problems: list[str], what: str, wanted: str
+) -> VerifierKey | None:
+    """Give a verifier key of the wanted algorithm, or None with the problem noted."""
     try:
         key = VerifierKey.parse(text)
     except KeyFormatError as error:
-        problems.append(f"见证者公钥无效 / bad witness key: {error}")
+        problems.append(f"{what} 无效 / invalid: {error}")
         return None
-    if key.algorithm is not Algorithm.COSIGNATURE_V1:
-        problems.append(f"{key.name} 不是联署（0x04）密钥 / is not a cosignature key")
+    if key.algorithm is not algorithm:
+        problems.append(f"{key.name}：{what} 类型不对 / is not {wanted}")
         return None
     return key
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from pigdata.domain.records import HERD_COUNTS
+
 metadata = sa.MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -109,21 +111,6 @@ animals = sa.Table(
     sa.Column("dam", sa.String(15)),
 )
 
-_HERD_COUNTS = (
-    "breeding_sows",
-    "replacement_gilts",
-    "boars",
-    "piglets",
-    "finishers",
-    "matings",
-    "farrowings",
-    "born_alive",
-    "weaned",
-    "deaths",
-    "sold_for_slaughter",
-    "moved_in",
-    "moved_out",
-)
 
 herd_reports = sa.Table(
     "herd_reports",
@@ -131,7 +118,7 @@ herd_reports = sa.Table(
     sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
     sa.Column("premises", sa.String(10), nullable=False),
     sa.Column("month", sa.String(7), nullable=False, index=True),
-    *(sa.Column(name, sa.Integer, nullable=False) for name in _HERD_COUNTS),
+    *(sa.Column(name, sa.Integer, nullable=False) for name in HERD_COUNTS),
     sa.Column("feed_used_kg", sa.Float),
     sa.UniqueConstraint("premises", "month"),
 )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pigdata.domain.records import HERD_COUNTS
 from pigdata.synth.farms import CONS, FIN, SOW, BoolArray, Farms, IntArray
 
 COHORTS = 6  # cohort c holds the pigs born c months before the end of the month
@@ -32,21 +33,7 @@ PIGLETS_OUT_OF_COUNTY = 0.2
 AVERAGE_MONTH = 365.25 / 12
 BURN_IN_MONTHS = 9
 
-REPORT_FIELDS = (
-    "breeding_sows",
-    "replacement_gilts",
-    "boars",
-    "piglets",
-    "finishers",
-    "matings",
-    "farrowings",
-    "born_alive",
-    "weaned",
-    "deaths",
-    "sold_for_slaughter",
-    "moved_in",
-    "moved_out",
-)
+REPORT_FIELDS = HERD_COUNTS
 
 
 def sow_drift(x: float) -> float:
