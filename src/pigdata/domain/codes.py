@@ -35,6 +35,10 @@ _PLATE = re.compile(
 )
 
 
+# Ear tags are unique, so parse_ear_tag's own cache seldom hits; the county part repeats.
+is_county = lru_cache(maxsize=1 << 14)(regions.is_county)
+
+
 def _compact(text: str) -> str:
     if text.isdigit():  # the common case, and the cheapest to check
         return text
@@ -57,7 +61,7 @@ def parse_ear_tag(text: str) -> str:
             f"耳标号“{tag}”的畜种码 {tag[0]} 不存在（猪为1）",
             f"ear tag '{tag}' has unknown species digit {tag[0]} (pig is 1)",
         )
-    if not regions.is_county(tag[1:7]):
+    if not is_county(tag[1:7]):
         raise rule_error(
             "ear_tag.county",
             f"耳标号“{tag}”中的县级区划代码 {tag[1:7]} 不存在",
@@ -84,7 +88,7 @@ def parse_registration_code(text: str) -> str:
             f"备案编码“{text}”应为10位数字（6位县级区划代码+4位序号）",
             f"registration code '{text}' must be 10 digits (6-digit county code, 4-digit serial)",
         )
-    if not regions.is_county(code[:6]):
+    if not is_county(code[:6]):
         raise rule_error(
             "premises_code.county",
             f"备案编码“{code}”中的县级区划代码 {code[:6]} 不存在",

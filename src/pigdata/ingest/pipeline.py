@@ -28,17 +28,24 @@ from pigdata.access.principal import Principal
 from pigdata.domain.issues import Issue, issues_from_validation
 from pigdata.domain.records import RECORD_TYPES, AnyRecord, record_adapter
 from pigdata.ingest.context import load_context
+from pigdata.ingest.quick import QUICK_PARSERS
 from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.rules import check_record
 from pigdata.ingest.uploads import count_batch, utc_now
 from pigdata.ingest.vouching import SIGNATURE_FIELD, check_signature
-from pigdata.ledger.entry import EntryEnvelope, canonical_json, record_body, record_digest
+from pigdata.ledger.entry import (
+    EntryEnvelope,
+    canonical_json,
+    digest_prefix,
+    record_body,
+    record_digest,
+)
 from pigdata.ledger.log import LogSigner, sign_checkpoint
 from pigdata.ledger.merkle import leaf_hash
 from pigdata.ledger.tiles import append_leaves
 from pigdata.projections.apply import apply_entries
 from pigdata.store import tables as t
-from pigdata.store.bulk import insert_many
+from pigdata.store.bulk import insert_many, insert_tuples
 from pigdata.store.engine import is_sqlite, write_transaction
 
 MAX_REJECTIONS = 1000
@@ -46,6 +53,16 @@ _IN_CHUNK = 5000
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 DUPLICATE = "duplicate"
+LEDGER_COLUMNS = (
+    "seq",
+    "kind",
+    "entry",
+    "leaf_hash",
+    "record_digest",
+    "digest_prefix",
+    "submitter",
+    "received_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +92,14 @@ class IngestSummary:
         return self.accepted + self.rejected + self.duplicates
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     row: SourceRow
     record: AnyRecord | None = None
     body: dict[str, Any] | None = None
     canonical: bytes = b""
     digest: bytes = b""
+    prefix: int = 0
     signature: Any = None
     issues: list[Issue] = field(default_factory=list)
 
@@ -102,20 +120,27 @@ def _parse(row: SourceRow) -> _Candidate:
     if SIGNATURE_FIELD in values:
         candidate.signature = values[SIGNATURE_FIELD]
         values = {k: v for k, v in values.items() if k != SIGNATURE_FIELD}
-    model = RECORD_TYPES.get(values.get("kind"))  # type: ignore[arg-type]
-    try:
-        record = (
-            cast(AnyRecord, model.model_validate(values))
-            if model is not None
-            else record_adapter.validate_python(values)
-        )
-    except ValidationError as error:
-        candidate.issues = issues_from_validation(error, row.values.get("kind"))
-        return candidate
-    candidate.record = record
-    candidate.body = record_body(record)
+    kind = values.get("kind")
+    quick = QUICK_PARSERS.get(kind) if type(kind) is str else None
+    parsed = quick(values) if quick is not None else None
+    if parsed is not None:
+        candidate.record, candidate.body = parsed
+    else:
+        model = RECORD_TYPES.get(kind)  # type: ignore[arg-type]
+        try:
+            record = (
+                cast(AnyRecord, model.model_validate(values))
+                if model is not None
+                else record_adapter.validate_python(values)
+            )
+        except ValidationError as error:
+            candidate.issues = issues_from_validation(error, row.values.get("kind"))
+            return candidate
+        candidate.record = record
+        candidate.body = record_body(record)
     candidate.canonical = canonical_json(candidate.body)
     candidate.digest = record_digest(candidate.canonical)
+    candidate.prefix = digest_prefix(candidate.digest)
     return candidate
 
 
@@ -128,10 +153,16 @@ def _lock_head(conn: Connection) -> int:
     return int(size)
 
 
-def _existing_digests(conn: Connection, digests: Sequence[bytes]) -> set[bytes]:
+def _existing_digests(conn: Connection, prefixes: Sequence[int]) -> set[bytes]:
+    """Give the full digests of stored entries whose digest prefix is among these.
+
+    The caller compares full digests, so two records whose digests share a prefix are
+    told apart.
+    """
     found: set[bytes] = set()
-    for start in range(0, len(digests), _IN_CHUNK):
-        chunk = tuple(digests[start : start + _IN_CHUNK])
+    unique = sorted(set(prefixes))  # in index order: fewer page visits
+    for start in range(0, len(unique), _IN_CHUNK):
+        chunk = tuple(unique[start : start + _IN_CHUNK])
         rows = conn.exec_driver_sql(_digest_query(len(chunk), conn.dialect.paramstyle), chunk)
         found.update(bytes(row[0]) for row in rows)
     return found
@@ -143,7 +174,7 @@ def _digest_query(count: int, paramstyle: str) -> str:
     # the lookup itself.
     marker = "?" if paramstyle == "qmark" else "%s"
     markers = ", ".join([marker] * count)
-    return f"SELECT record_digest FROM ledger_entries WHERE record_digest IN ({markers})"
+    return f"SELECT record_digest FROM ledger_entries WHERE digest_prefix IN ({markers})"
 
 
 @contextmanager
@@ -161,13 +192,19 @@ def _few_collections() -> Iterator[None]:
 class _Batch:
     """One batch's decisions and the rows it will write."""
 
-    def __init__(self, upload_id: int, size: int, envelope: EntryEnvelope) -> None:
+    def __init__(
+        self, upload_id: int, size: int, envelope: EntryEnvelope, keep_outcomes: bool = True
+    ) -> None:
         self.upload_id = upload_id
+        # Outcomes of accepted and duplicate rows are made only when the caller wants them;
+        # rejected rows always get one (the summary keeps the first MAX_REJECTIONS).
+        self.keep_outcomes = keep_outcomes
         self.start = size
         self.next_seq = size
         self.envelope = envelope
         self.head, self.tail = envelope.frame()
-        self.ledger_rows: list[dict[str, Any]] = []
+        self.ledger_rows: list[tuple[Any, ...]] = []  # in the order of LEDGER_COLUMNS
+        self.leaf_hashes: list[bytes] = []
         self.applied: list[tuple[int, dict[str, Any]]] = []
         self.reject_rows: list[dict[str, Any]] = []
         self.outcomes: list[RowOutcome] = []
@@ -181,19 +218,24 @@ class _Batch:
             entry = self.head + candidate.canonical + self.tail
         else:
             entry = self.envelope.wrap(candidate.canonical, vouched)
+        leaf = leaf_hash(entry)
+        self.leaf_hashes.append(leaf)
         self.ledger_rows.append(
-            {
-                "seq": seq,
-                "kind": candidate.record.kind,
-                "entry": entry,
-                "leaf_hash": leaf_hash(entry),
-                "record_digest": candidate.digest,
-                "submitter": self.envelope.submitter,
-                "received_at": self.envelope.received,
-            }
+            (
+                seq,
+                candidate.record.kind,
+                entry,
+                leaf,
+                candidate.digest,
+                candidate.prefix,
+                self.envelope.submitter,
+                self.envelope.received,
+            )
         )
         self.applied.append((seq, candidate.body))
-        self.outcomes.append(RowOutcome(candidate.row.source, candidate.row.row_no, ACCEPTED, seq))
+        if self.keep_outcomes:
+            row = candidate.row
+            self.outcomes.append(RowOutcome(row.source, row.row_no, ACCEPTED, seq))
         return seq
 
     def reject(self, candidate: _Candidate, issues: list[Issue]) -> None:
@@ -216,12 +258,14 @@ class _Batch:
 
     def duplicate(self, candidate: _Candidate) -> None:
         self.duplicates += 1
-        self.outcomes.append(RowOutcome(candidate.row.source, candidate.row.row_no, DUPLICATE))
+        if self.keep_outcomes:
+            row = candidate.row
+            self.outcomes.append(RowOutcome(row.source, row.row_no, DUPLICATE))
 
     def write(self, conn: Connection, signer: LogSigner | None) -> None:
         if self.ledger_rows:
-            insert_many(conn, t.ledger_entries, self.ledger_rows)
-            append_leaves(conn, self.start, [row["leaf_hash"] for row in self.ledger_rows])
+            insert_tuples(conn, t.ledger_entries, LEDGER_COLUMNS, self.ledger_rows)
+            append_leaves(conn, self.start, self.leaf_hashes)
             conn.execute(
                 t.ledger_head.update().where(t.ledger_head.c.id == 1).values(size=self.next_seq)
             )
@@ -239,7 +283,7 @@ def _decide(
     conn: Connection, batch: _Batch, candidates: list[_Candidate], today: date, who: Principal
 ) -> None:
     valid = [c for c in candidates if c.record is not None]
-    present = _existing_digests(conn, [c.digest for c in valid])
+    present = _existing_digests(conn, [c.prefix for c in valid])
     ctx = load_context(conn, batch.next_seq, [c.record for c in valid if c.record is not None])
     for candidate in candidates:
         if candidate.record is None:
@@ -308,7 +352,7 @@ def _ingest_batch(
     candidates = [_parse(row) for row in chunk]
     with write_transaction(engine) as conn:
         size = _lock_head(conn)
-        batch = _Batch(upload_id, size, EntryEnvelope(who.submitter, utc_now()))
+        batch = _Batch(upload_id, size, EntryEnvelope(who.submitter, utc_now()), keep_outcomes)
         _decide(conn, batch, candidates, today, who)
         batch.write(conn, signer)
     summary.accepted += len(batch.ledger_rows)

@@ -89,8 +89,13 @@ class _RowShaper:
         return self._finish(row_no, [_cell(cell) for cell in cells])
 
     def shape_text(self, row_no: int, cells: list[str]) -> SourceRow:
-        """Give a row of text cells (CSV): only trimming is needed."""
-        return self._finish(row_no, [cell.strip() for cell in cells])
+        """Give a row of text cells (CSV) already trimmed: empty cells are absent values."""
+        values = {
+            field: value
+            for field, value in zip(self.fields, cells, strict=False)
+            if field and value
+        }
+        return self._with_kind(row_no, values, cells)
 
     def _finish(self, row_no: int, cells: list[Any]) -> SourceRow:
         values = {
@@ -98,6 +103,9 @@ class _RowShaper:
             for field, value in zip(self.fields, cells, strict=False)
             if field and value is not None and value != ""
         }
+        return self._with_kind(row_no, values, cells)
+
+    def _with_kind(self, row_no: int, values: dict[str, Any], cells: list[Any]) -> SourceRow:
         if "kind" in values:
             values["kind"] = kind_for_text(str(values["kind"]))
         elif self.default_kind:
@@ -127,8 +135,9 @@ def read_csv(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
             raise UnreadableSource(f"{path.name}: 文件为空或没有表头 / empty file or no header row")
         shaper = _RowShaper(path.name, headers, kind)
         for row_no, cells in enumerate(reader, start=2):
-            if any(c.strip() for c in cells):
-                yield shaper.shape_text(row_no, cells)
+            trimmed = [c.strip() for c in cells]
+            if any(trimmed):
+                yield shaper.shape_text(row_no, trimmed)
 
 
 def read_xlsx(path: Path, kind: str | None = None) -> Iterator[SourceRow]:

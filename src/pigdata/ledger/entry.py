@@ -33,6 +33,11 @@ def record_digest(record_bytes: bytes) -> bytes:
     return hashlib.sha256(record_bytes).digest()
 
 
+def digest_prefix(digest: bytes) -> int:
+    """Give a record digest's first 8 bytes as a signed 64-bit integer, the indexed key."""
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 @dataclass(frozen=True, slots=True)
 class EntryEnvelope:
     """What a ledger entry says besides the record: who sent it and when it arrived."""
