@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+from ingest_stages import stage_breakdown
 from sqlalchemy.engine import Engine, make_url
 
 from pigdata.access.principal import ADMIN
@@ -59,10 +60,31 @@ class Result:
     rows: int
     pipeline_per_s: float
     raw_per_s: float
+    pipeline_cpu_per_s: float  # by this process's CPU time (the server's is not counted)
+    raw_cpu_per_s: float
 
     @property
     def ratio(self) -> float:
         return self.raw_per_s / self.pipeline_per_s
+
+    @property
+    def cpu_ratio(self) -> float:
+        return self.raw_cpu_per_s / self.pipeline_cpu_per_s
+
+
+@dataclass(frozen=True)
+class Rate:
+    wall: float
+    cpu: float
+
+
+@contextmanager
+def timed(rows: int) -> Iterator[list[Rate]]:
+    """Measure a block's records per second by wall time and by this process's CPU time."""
+    found: list[Rate] = []
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield found
+    found.append(Rate(rows / (time.perf_counter() - wall), rows / (time.process_time() - cpu)))
 
 
 @contextmanager
@@ -118,7 +140,7 @@ def raw_rows(path: Path) -> list[tuple[object, ...]]:
     return out
 
 
-def raw_insert(engine: Engine, rows: list[tuple[object, ...]]) -> float:
+def raw_insert(engine: Engine, rows: list[tuple[object, ...]]) -> Rate:
     """Insert tuples into a copy of the movements table with bare executemany; give rows/s."""
     with engine.begin() as conn:
         conn.exec_driver_sql(
@@ -133,25 +155,30 @@ def raw_insert(engine: Engine, rows: list[tuple[object, ...]]) -> float:
         f"INSERT INTO bench_raw_movements ({', '.join(RAW_COLUMNS)}) "
         f"VALUES ({', '.join([marker] * len(RAW_COLUMNS))})"
     )
-    started = time.perf_counter()
-    for start in range(0, len(rows), BATCH):
-        with engine.begin() as conn:
-            conn.exec_driver_sql(sql, rows[start : start + BATCH])
-    return len(rows) / (time.perf_counter() - started)
+    with timed(len(rows)) as rate:
+        for start in range(0, len(rows), BATCH):
+            with engine.begin() as conn:
+                conn.exec_driver_sql(sql, rows[start : start + BATCH])
+    return rate[0]
 
 
-def measure(backend: str, url: str, path: Path, rows: int, folder: Path) -> Result:
+def prepared(url: str, folder: Path) -> tuple[Engine, Settings]:
+    """Give a migrated store at url holding the demo district's premises."""
     settings = Settings(database_url=url, archive_dir=folder / "archive", batch_size=BATCH)
     engine = make_engine(url)
     upgrade(engine)
     ingest_payload(engine, settings, demo_premises(DemoSpec()), who=ADMIN)
-    started = time.perf_counter()
-    summary = ingest_file(engine, settings, path, who=ADMIN, today=today_in("Asia/Shanghai"))
-    pipeline = rows / (time.perf_counter() - started)
+    return engine, settings
+
+
+def measure(backend: str, url: str, path: Path, rows: int, folder: Path) -> Result:
+    engine, settings = prepared(url, folder)
+    with timed(rows) as pipeline:
+        summary = ingest_file(engine, settings, path, who=ADMIN, today=today_in("Asia/Shanghai"))
     assert summary.accepted == rows, (summary.accepted, summary.rejected)
     raw = raw_insert(engine, raw_rows(path))
     engine.dispose()
-    return Result(backend, rows, pipeline, raw)
+    return Result(backend, rows, pipeline[0].wall, raw.wall, pipeline[0].cpu, raw.cpu)
 
 
 def machine() -> str:
@@ -177,6 +204,9 @@ def main() -> None:
         default=os.environ.get("PIGDATA_BENCH_POSTGRES_URL"),
         help="server URL; a fresh database is made and dropped on it",
     )
+    parser.add_argument(
+        "--stages", action="store_true", help="also time each stage (SQLite, a separate run)"
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -192,13 +222,26 @@ def main() -> None:
             with fresh_database(backend, args.postgres, folder) as url:
                 results.append(measure(backend, url, path, args.rows, folder))
             (folder / "bench.db").unlink(missing_ok=True)
-    print("\n| backend | rows | pipeline rec/s | raw executemany rec/s | raw / pipeline |")
-    print("|---|---:|---:|---:|---:|")
+        stages: dict[str, float] = {}
+        if args.stages:
+            engine, settings = prepared(f"sqlite:///{folder / 'bench.db'}", folder)
+            stages = stage_breakdown(engine, settings, path, args.rows)
+    print(
+        "\n| backend | rows | pipeline rec/s | raw executemany rec/s | raw / pipeline "
+        "| pipeline rec/CPU-s | raw rec/CPU-s | raw / pipeline (CPU) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
             f"| {r.backend} | {r.rows:,} | {r.pipeline_per_s:,.0f} | {r.raw_per_s:,.0f} "
-            f"| {r.ratio:.1f}x |"
+            f"| {r.ratio:.1f}x | {r.pipeline_cpu_per_s:,.0f} | {r.raw_cpu_per_s:,.0f} "
+            f"| {r.cpu_ratio:.1f}x |"
         )
+    if stages:
+        print(f"\nCPU time by stage, SQLite, {args.rows:,} rows (µs per record):\n")
+        print("| stage | µs per record |\n|---|---:|")
+        for name, micros in stages.items():
+            print(f"| {name} | {micros:.1f} |")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ class BatchContext:
     premises: dict[str, PremisesInfo] = field(default_factory=dict)
     premises_seq: dict[str, int] = field(default_factory=dict)
     certificates: dict[str, int] = field(default_factory=dict)
-    slaughtered: dict[str, int] = field(default_factory=dict)
+    slaughtered: dict[str, int] = field(default_factory=dict)  # tags of slaughter records
     births: dict[str, date] = field(default_factory=dict)
     animal_seq: dict[str, int] = field(default_factory=dict)
     herd_keys: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -156,7 +156,8 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
     ctx = BatchContext(size=size)
     premises_codes: set[str] = set()
     certificates: set[str] = set()
-    tags: set[str] = set()
+    tags: set[str] = set()  # whose births matter
+    slaughter_tags: set[str] = set()  # whose earlier slaughter matters
     herd_premises: set[str] = set()
     targets: set[int] = set()
     for record in _records_of(records):
@@ -166,6 +167,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
             tags.update(record.ear_tags)
         elif isinstance(record, Slaughter):
             tags.update(record.ear_tags)
+            slaughter_tags.update(record.ear_tags)
         elif isinstance(record, Animal):
             tags.add(record.ear_tag)
         elif isinstance(record, HerdReport):
@@ -193,7 +195,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
     ):
         ctx.certificates[row.certificate_no] = row.entry_seq
     s = t.slaughter_tags
-    for row in _select_in(conn, [s.c.ear_tag, s.c.entry_seq], s.c.ear_tag, tags):
+    for row in _select_in(conn, [s.c.ear_tag, s.c.entry_seq], s.c.ear_tag, slaughter_tags):
         ctx.slaughtered[row.ear_tag] = row.entry_seq
     a = t.animals
     for row in _select_in(conn, [a.c.ear_tag, a.c.birth_date, a.c.entry_seq], a.c.ear_tag, tags):
