@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from pigdata.access.principal import Principal, Role
 from pigdata.domain.issues import Issue
@@ -86,72 +87,103 @@ def _not_before_birth(field: str, when: date, tags: list[str], ctx: BatchContext
     return found
 
 
-def _unique_keys(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
-    if isinstance(record, Premises) and ctx.holder(ctx.premises_seq, record.code) is not None:
-        return [
-            Issue(
-                "code",
-                "premises.registered_once",
-                f"场所 {record.code} 已备案，修改请提交更正",
-                f"premises {record.code} is already registered; send a correction",
-            )
-        ]
-    if (
-        isinstance(record, Animal)
-        and (seq := ctx.holder(ctx.animal_seq, record.ear_tag)) is not None
-    ):
-        return [
-            Issue(
-                "ear_tag",
-                "animal.registered_once",
-                f"耳标 {record.ear_tag} 已登记（条目 {seq}），修改请提交更正",
-                f"ear tag {record.ear_tag} is already registered (entry {seq}); send a correction",
-            )
-        ]
-    if isinstance(record, Movement):
-        seq = ctx.holder(ctx.certificates, record.certificate_no)
-        if seq is not None:
+def _premises_once(record: Premises, ctx: BatchContext) -> list[Issue]:
+    if ctx.holder(ctx.premises_seq, record.code) is None:
+        return []
+    return [
+        Issue(
+            "code",
+            "premises.registered_once",
+            f"场所 {record.code} 已备案，修改请提交更正",
+            f"premises {record.code} is already registered; send a correction",
+        )
+    ]
+
+
+def _animal_once(record: Animal, ctx: BatchContext) -> list[Issue]:
+    if (seq := ctx.holder(ctx.animal_seq, record.ear_tag)) is None:
+        return []
+    return [
+        Issue(
+            "ear_tag",
+            "animal.registered_once",
+            f"耳标 {record.ear_tag} 已登记（条目 {seq}），修改请提交更正",
+            f"ear tag {record.ear_tag} is already registered (entry {seq}); send a correction",
+        )
+    ]
+
+
+def _certificate_once(record: Movement, ctx: BatchContext) -> list[Issue]:
+    if (seq := ctx.holder(ctx.certificates, record.certificate_no)) is None:
+        return []
+    return [
+        Issue(
+            "certificate_no",
+            "certificate.used_once",
+            f"检疫证明 {record.certificate_no} 已被条目 {seq} 使用",
+            f"certificate {record.certificate_no} was already used by entry {seq}",
+        )
+    ]
+
+
+def _herd_report_once(record: HerdReport, ctx: BatchContext) -> list[Issue]:
+    if (seq := ctx.holder(ctx.herd_keys, (record.premises, record.month))) is None:
+        return []
+    return [
+        Issue(
+            "month",
+            "herd_report.once_a_month",
+            f"场所 {record.premises} 的 {record.month} 月报已提交（条目 {seq}），修改请提交更正",
+            f"{record.premises} already reported {record.month} (entry {seq}); send a correction",
+        )
+    ]
+
+
+def _slaughtered_once(record: Slaughter, ctx: BatchContext) -> list[Issue]:
+    for tag in record.ear_tags:
+        if (seq := ctx.holder(ctx.slaughtered, tag)) is not None:
             return [
                 Issue(
-                    "certificate_no",
-                    "certificate.used_once",
-                    f"检疫证明 {record.certificate_no} 已被条目 {seq} 使用",
-                    f"certificate {record.certificate_no} was already used by entry {seq}",
+                    "ear_tags",
+                    "animal.slaughtered_once",
+                    f"耳标 {tag} 的动物已在条目 {seq} 屠宰",
+                    f"animal {tag} was already slaughtered (entry {seq})",
                 )
             ]
-    if isinstance(record, HerdReport):
-        seq = ctx.holder(ctx.herd_keys, (record.premises, record.month))
-        if seq is not None:
-            return [
-                Issue(
-                    "month",
-                    "herd_report.once_a_month",
-                    f"场所 {record.premises} 的 {record.month} 月报已提交（条目 {seq}），"
-                    "修改请提交更正",
-                    f"{record.premises} already reported {record.month} (entry {seq}); "
-                    "send a correction",
-                )
-            ]
-    if isinstance(record, Slaughter):
-        for tag in record.ear_tags:
-            if (seq := ctx.holder(ctx.slaughtered, tag)) is not None:
-                return [
-                    Issue(
-                        "ear_tags",
-                        "animal.slaughtered_once",
-                        f"耳标 {tag} 的动物已在条目 {seq} 屠宰",
-                        f"animal {tag} was already slaughtered (entry {seq})",
-                    )
-                ]
     return []
+
+
+def _movement_timeline(record: Movement, ctx: BatchContext) -> list[Issue]:
+    return _not_before_birth("ear_tags", record.issue_date, record.ear_tags, ctx)
+
+
+def _slaughter_timeline(record: Slaughter, ctx: BatchContext) -> list[Issue]:
+    return _not_before_birth("ear_tags", record.date, record.ear_tags, ctx)
+
+
+# The checks of unique keys and of the animals' timeline, by record type: one dictionary
+# look-up per record instead of a chain of isinstance tests.
+_UNIQUE_KEYS: dict[type, Callable[[Any, BatchContext], list[Issue]]] = {
+    Premises: _premises_once,
+    Animal: _animal_once,
+    Movement: _certificate_once,
+    HerdReport: _herd_report_once,
+    Slaughter: _slaughtered_once,
+}
+_TIMELINE: dict[type, Callable[[Any, BatchContext], list[Issue]]] = {
+    Movement: _movement_timeline,
+    Slaughter: _slaughter_timeline,
+}
+
+
+def _unique_keys(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
+    check = _UNIQUE_KEYS.get(type(record))
+    return check(record, ctx) if check is not None else []
 
 
 def _timeline(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
-    if isinstance(record, Movement):
-        return _not_before_birth("ear_tags", record.issue_date, record.ear_tags, ctx)
-    if isinstance(record, Slaughter):
-        return _not_before_birth("ear_tags", record.date, record.ear_tags, ctx)
-    return []
+    check = _TIMELINE.get(type(record))
+    return check(record, ctx) if check is not None else []
 
 
 def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Issue]:
