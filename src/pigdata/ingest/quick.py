@@ -72,8 +72,12 @@ def _head_count(value: Any) -> int | None:
 def _ear_tags(value: Any) -> list[str] | None:
     if value is None:
         return []
+    if type(value) is list:  # as API batches send them
+        if len(value) > _MAX_TAGS or not all(_plain(tag) for tag in value):
+            return None
+        return [codes.parse_ear_tag(tag) for tag in value]
     if type(value) is not str:
-        return None  # lists (API batches) go through the model
+        return None
     if _TAG_CELL.fullmatch(value):
         # Canonical tags already: parse_ear_tag would only check the species and county.
         parts = value.split(";")
