@@ -26,7 +26,6 @@ from pigdata.domain.records import CertificateType, Movement, Purpose
 from pigdata.domain.records import _split_list as split_tag_cell
 
 Body = dict[str, Any]
-QuickParser = Callable[[dict[str, Any]], "tuple[Movement, Body] | None"]
 
 _ASCII_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ASCII_HEAD_COUNT = re.compile(r"[1-9][0-9]{0,5}")
