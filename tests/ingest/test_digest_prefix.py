@@ -17,6 +17,7 @@ from alembic import command
 from sqlalchemy.engine import Engine
 
 from pigdata.config import Settings
+from pigdata.ledger.audit import audit
 from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import _alembic_config, upgrade
@@ -89,3 +90,19 @@ def test_migration_fills_prefixes_of_earlier_entries(tmp_path: Path) -> None:
     assert "ix_ledger_entries_digest_prefix" in indexes
     assert uniques == []
     engine.dispose()
+
+
+def test_the_audit_names_a_wrong_prefix_and_a_record_twice(
+    engine: Engine, settings: Settings
+) -> None:
+    ingest(engine, settings, district())
+    ingest(engine, settings, [movement("200100000004", FARM_A, FARM_B, "2024-05-03")])
+    e = t.ledger_entries
+    with engine.begin() as conn:
+        last = conn.execute(sa.select(sa.func.max(e.c.seq))).scalar_one()
+        conn.execute(e.update().where(e.c.seq == last).values(digest_prefix=12345))
+        digest = conn.execute(sa.select(e.c.record_digest).where(e.c.seq == 0)).scalar_one()
+        conn.execute(e.update().where(e.c.seq == 1).values(record_digest=digest))
+    found = [f.describe() for f in audit(engine, None)]
+    assert any(f.startswith(f"ledger_entries seq={last}") and "prefix" in f for f in found)
+    assert any(f.startswith("ledger_entries seq=1") and "twice" in f for f in found)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from pigdata.ledger import merkle
-from pigdata.ledger.entry import canonical_json, decode_entry
+from pigdata.ledger.entry import canonical_json, decode_entry, digest_prefix
 from pigdata.ledger.keys import VerifierKey
 from pigdata.ledger.note import Checkpoint, NoteError, open_note
 from pigdata.ledger.tiles import TILE_WIDTH, TileReader
@@ -41,7 +41,7 @@ def _entries(conn: Connection) -> Iterator[Any]:
     last = -1
     while True:
         rows = conn.execute(
-            sa.select(e.c.seq, e.c.entry, e.c.leaf_hash, e.c.record_digest)
+            sa.select(e.c.seq, e.c.entry, e.c.leaf_hash, e.c.record_digest, e.c.digest_prefix)
             .where(e.c.seq > last)
             .order_by(e.c.seq)
             .limit(_CHUNK)
@@ -56,6 +56,7 @@ def check_entries(conn: Connection) -> tuple[list[Finding], list[bytes]]:
     """Check each entry's leaf hash and record digest; give findings and the leaf hashes."""
     findings: list[Finding] = []
     leaves: list[bytes] = []
+    seen: set[bytes] = set()
     expected_seq = 0
     for row in _entries(conn):
         where = f"ledger_entries seq={row.seq}"
@@ -90,8 +91,22 @@ def check_entries(conn: Connection) -> tuple[list[Finding], list[bytes]]:
             findings.append(
                 Finding(where, "记录摘要与条目内容不符", "record digest does not match the entry")
             )
+        findings.extend(_digest_findings(where, bytes(row.record_digest), row.digest_prefix, seen))
         leaves.append(bytes(row.leaf_hash))
     return findings, leaves
+
+
+def _digest_findings(where: str, digest: bytes, prefix: int, seen: set[bytes]) -> list[Finding]:
+    # The write path finds records already present by the indexed prefix, so a wrong prefix
+    # would let a record in twice; no unique index stands behind it, so look for twins too.
+    found: list[Finding] = []
+    if prefix != digest_prefix(digest):
+        en = "digest prefix does not match the record digest"
+        found.append(Finding(where, "摘要前缀与记录摘要不符", en))
+    if digest in seen:
+        found.append(Finding(where, "同一记录重复入账", "the same record is in the ledger twice"))
+    seen.add(digest)
+    return found
 
 
 def _expected_tiles(leaves: list[bytes]) -> dict[tuple[int, int], bytes]:
