@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,8 @@ from pigdata.config import get_settings
 from pigdata.ingest.pipeline import today_in
 from pigdata.services.health import tracing
 from pigdata.services.health.contacts import TraceDirection
+from pigdata.services.health.overview import health_overview
+from pigdata.services.health.plausibility import check_month
 from pigdata.services.health.zoning import outbreak_zones, zones_geojson
 from pigdata.services.scope import Forbidden
 
@@ -122,3 +125,45 @@ def zones_command(
     if geojson is not None:
         geojson.write_bytes(orjson.dumps(zones_geojson(found)))
         console.print(f"GeoJSON: {geojson}", markup=False)
+
+
+@health_app.command("plausibility")
+def plausibility_command(
+    month: Annotated[str, typer.Argument(help="the month, YYYY-MM")],
+    token: Token = None,
+) -> None:
+    """List a month's mismatches between certificates and herd reports, for follow-up."""
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise fail(f"月份 {month} 格式应为 YYYY-MM / month {month} is not YYYY-MM")
+    engine = open_store()
+    who = principal_for(engine, token)
+    with engine.connect() as conn:
+        found = check_month(conn, who, month)
+    table = Table(title=f"{month}: {len(found)} 项不符 / mismatches")
+    for header in ("premises", "rule", "reported", "expected", "difference"):
+        table.add_column(header)
+    for m in found:
+        table.add_row(m.premises, m.rule, str(m.reported), str(m.expected), str(m.difference))
+    console.print(table, markup=False)
+
+
+@health_app.command("overview")
+def overview_command(day: Day = None, token: Token = None) -> None:
+    """Show active zones, premises under restriction and movements blocked in the last week."""
+    engine = open_store()
+    who = principal_for(engine, token)
+    with engine.connect() as conn:
+        view = health_overview(conn, who, _day(day))
+    console.print(
+        f"{view.day}: {len(view.active_zones)} 个有效疫区 / active outbreaks", markup=False
+    )
+    for z in view.active_zones:
+        console.print(
+            f"  {z.outbreak_id} {z.disease} points={','.join(z.infected_points)} "
+            f"infected zone={z.infected_zone_premises} threatened zone="
+            f"{z.threatened_zone_premises} earliest lifting={z.earliest_lifting}",
+            markup=False,
+        )
+    console.print(f"受限场所 / premises under restriction: {view.restricted_premises}")
+    blocked = ", ".join(f"{rule} {n}" for rule, n in view.blocked_last_week.items()) or "0"
+    console.print(f"近7天拦截调运 / movements blocked in the last week: {blocked}", markup=False)

@@ -14,7 +14,10 @@ from pigdata.api.problems import Problem
 from pigdata.ingest.pipeline import today_in
 from pigdata.services.health import tracing
 from pigdata.services.health.contacts import TraceDirection
+from pigdata.services.health.overview import health_overview
+from pigdata.services.health.plausibility import check_month
 from pigdata.services.health.zoning import OutbreakZones, outbreak_zones, zones_geojson
+from pigdata.services.scope import require_records_access
 
 router = APIRouter(prefix="/api/v1/health", tags=["health"])
 
@@ -91,3 +94,20 @@ def zones(found: ZonesFound) -> list[dict[str, Any]]:
 def zones_as_geojson(found: ZonesFound) -> JSONResponse:
     """Give the same zones as a GeoJSON FeatureCollection (RFC 7946)."""
     return JSONResponse(zones_geojson(found), media_type="application/geo+json")
+
+
+@router.get("/plausibility")
+def plausibility(
+    conn: Conn,
+    who: Who,
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+) -> list[dict[str, Any]]:
+    """Give a month's mismatches between certificates and herd reports, largest first."""
+    require_records_access(who)
+    return [{**asdict(m), "difference": m.difference} for m in check_month(conn, who, month)]
+
+
+@router.get("/overview")
+def overview(conn: Conn, who: Who, settings: SettingsDep, day: date | None = None) -> Any:
+    """Give active zones, premises under restriction and movements blocked in the last week."""
+    return asdict(health_overview(conn, who, day or today_in(settings.timezone)))
