@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -53,14 +54,28 @@ class MovementNetwork:
         destination: npt.NDArray[np.str_],
         day: IntArray,
         head: IntArray,
-        plate: npt.NDArray[np.str_] | None = None,
+        plate: npt.NDArray[Any] | None = None,
     ) -> MovementNetwork:
         """Give the network of movements; `plate` given adds same-day vehicle links."""
         codes, inverse = np.unique(np.concatenate((origin, destination)), return_inverse=True)
         inverse = inverse.astype(np.int64)
         src, dst = inverse[: origin.size], inverse[origin.size :]
+        return cls.from_nodes(codes, src, dst, day, head, plate)
+
+    @classmethod
+    def from_nodes(
+        cls,
+        codes: npt.NDArray[np.str_],
+        src: IntArray,
+        dst: IntArray,
+        day: IntArray,
+        head: IntArray,
+        plate: npt.NDArray[Any] | None = None,
+    ) -> MovementNetwork:
+        """Give the network of movements between nodes (positions in the sorted `codes`)."""
         day = np.asarray(day, dtype=np.int64)
         head = np.asarray(head, dtype=np.int64)
+        movements = int(src.size)
         links = 0
         if plate is not None:
             a, b, link_day = vehicle_links(plate, src, dst, day)
@@ -73,7 +88,7 @@ class MovementNetwork:
             codes=codes,
             forward=Direction.build(src, dst, day, head, nodes),
             backward=Direction.build(dst, src, -day, head, nodes),
-            movements=int(origin.size),
+            movements=movements,
             vehicle_links=links,
         )
 
@@ -89,7 +104,7 @@ class MovementNetwork:
 
 
 def vehicle_links(
-    plate: npt.NDArray[np.str_], src: IntArray, dst: IntArray, day: IntArray
+    plate: npt.NDArray[Any], src: IntArray, dst: IntArray, day: IntArray
 ) -> tuple[IntArray, IntArray, IntArray]:
     """Give (a, b, day) for every ordered pair of distinct premises one plate touched a day."""
     plate_id = np.unique(plate, return_inverse=True)[1].astype(np.int64)
