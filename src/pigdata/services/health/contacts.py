@@ -83,11 +83,10 @@ class MovementNetwork:
             src, dst = np.concatenate((src, a)), np.concatenate((dst, b))
             day = np.concatenate((day, link_day))
             head = np.concatenate((head, np.zeros(links, dtype=np.int64)))
-        nodes = int(codes.size)
         return cls(
             codes=codes,
-            forward=Direction.build(src, dst, day, head, nodes),
-            backward=Direction.build(dst, src, -day, head, nodes),
+            forward=Direction.build(src, dst, day, head),
+            backward=Direction.build(dst, src, -day, head),
             movements=movements,
             vehicle_links=links,
         )

@@ -24,62 +24,48 @@ Backward traces run the forward algorithm on the reversed network with negated d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
 
 PATH_CAP = float(2**53)  # the largest count a float64 holds exactly, and every smaller one
 _NEVER = np.iinfo(np.int64).max
-_DAY_BIAS = 2**31  # days (possibly negated) shifted to be non-negative inside search keys
 
 
 @dataclass(frozen=True)
 class Direction:
-    """The edges of one direction, sorted by (origin, day) with CSR offsets by origin."""
+    """The edges of one direction sorted by day, so that a window is a contiguous slice.
 
-    src: IntArray
-    dst: IntArray
-    day: IntArray
-    head: IntArray
-    offsets: IntArray  # edges of node u are [offsets[u], offsets[u + 1])
-    keys: IntArray  # src << 32 | (day + bias): sorted, for range searches per node
+    Nodes, days and heads are stored as int32 to halve the memory of a national network.
+    """
+
+    src: Int32Array
+    dst: Int32Array
+    day: Int32Array
+    head: Int32Array
 
     @classmethod
-    def build(
-        cls, src: IntArray, dst: IntArray, day: IntArray, head: IntArray, nodes: int
-    ) -> Direction:
+    def build(cls, src: IntArray, dst: IntArray, day: IntArray, head: IntArray) -> Direction:
         """Give a direction from edge arrays in any order."""
-        order = np.lexsort((day, src))
-        src, dst, day, head = src[order], dst[order], day[order], head[order]
-        offsets = np.zeros(nodes + 1, dtype=np.int64)
-        np.cumsum(np.bincount(src, minlength=nodes), out=offsets[1:])
-        keys = (src << 32) | (day + _DAY_BIAS)
-        return cls(src, dst, day, head, offsets, keys)
+        by_day = np.argsort(day, kind="stable")
+        return cls(
+            src=src[by_day].astype(np.int32),
+            dst=dst[by_day].astype(np.int32),
+            day=day[by_day].astype(np.int32),
+            head=head[by_day].astype(np.int32),
+        )
 
-    def edges_after(self, nodes: IntArray, after: IntArray, until: int) -> IntArray:
-        """Give the indices of edges leaving `nodes` with after < day <= until."""
-        lo = np.searchsorted(self.keys, (nodes << 32) | (after + 1 + _DAY_BIAS))
-        hi = np.searchsorted(self.keys, (nodes << 32) | (until + _DAY_BIAS), side="right")
-        return _ranges(lo, hi)
-
-
-def _ranges(lo: IntArray, hi: IntArray) -> IntArray:
-    """Give the concatenation of the integer ranges [lo[i], hi[i])."""
-    lengths = np.maximum(hi - lo, 0)
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    keep = lengths > 0
-    lo, lengths = lo[keep], lengths[keep]
-    # Each range's first position jumps from the previous range's end to its own start.
-    steps = np.ones(total, dtype=np.int64)
-    starts = np.cumsum(lengths) - lengths
-    steps[starts] = lo - np.concatenate(([0], lo[:-1] + lengths[:-1] - 1))
-    steps[0] = lo[0]
-    return np.cumsum(steps)
+    def day_bounds(self, first: int, last: int) -> IntArray:
+        """Give the slice bounds of each day in [first, last] that has edges, and the end."""
+        lo = int(np.searchsorted(self.day, first, side="left"))
+        hi = int(np.searchsorted(self.day, last, side="right"))
+        starts = lo + np.flatnonzero(np.diff(self.day[lo:hi], prepend=first - 1))
+        return np.append(starts, hi).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -98,63 +84,67 @@ class Reach:
         return np.flatnonzero(self.depth > 0).astype(np.int64)  # the index has depth 0
 
 
-def _earliest_arrival(
-    net: Direction, source: int, first: int, last: int, nodes: int
-) -> tuple[IntArray, IntArray]:
-    """Give (earliest arrival day, depth) per node by layers of fewest movements.
+@dataclass
+class _SweepState:
+    """Per node: fewest movements, paths, first and last day reached (own-time days)."""
 
-    Layer k holds the earliest arrival using at most k movements (Bellman-Ford over
-    time-respecting edges); only nodes whose arrival improved send edges in the next layer.
+    hops: IntArray
+    counts: FloatArray
+    first_day: IntArray
+    last_day: IntArray
+
+    @classmethod
+    def start(cls, nodes: int, source: int) -> _SweepState:
+        hops = np.full(nodes, _NEVER, dtype=np.int64)
+        hops[source] = 0
+        return cls(
+            hops,
+            np.zeros(nodes, dtype=np.float64),
+            np.full(nodes, _NEVER, dtype=np.int64),
+            np.full(nodes, -_NEVER, dtype=np.int64),
+        )
+
+
+def _sweep(net: Direction, source: int, first: int, last: int, state: _SweepState) -> IntArray:
+    """Run one pass over the window's days in order; give the positions of edges on a path.
+
+    A day's edges read the state left by earlier days only and update it after: by the
+    same-day rule they never chain. An edge is on a path exactly when its origin was reached
+    on an earlier day (or is the index); the fewest movements to its destination and the
+    paths ending there then grow from its origin's.
     """
-    arrival = np.full(nodes, _NEVER, dtype=np.int64)
-    depth = np.full(nodes, -1, dtype=np.int64)
-    arrival[source] = first - 1  # the index premises is infectious from the window's start
-    depth[source] = 0
-    frontier = np.array([source], dtype=np.int64)
-    layer = 0
-    while frontier.size:
-        layer += 1
-        edges = net.edges_after(frontier, arrival[frontier], last)
-        if edges.size == 0:
-            break
-        dst, day = net.dst[edges], net.day[edges]
-        better = day < arrival[dst]
-        dst, day = dst[better], day[better]
-        np.minimum.at(arrival, dst, day)
-        frontier = np.unique(dst)
-        fresh = frontier[depth[frontier] < 0]
-        depth[fresh] = layer
-    return arrival, depth
-
-
-def _path_counts(net: Direction, usable: IntArray, source: int, nodes: int) -> FloatArray:
-    """Give the number of time-respecting paths ending at each node (saturating at PATH_CAP).
-
-    Days are processed in order; edges of one day never chain, so each day's edges read the
-    counts of earlier days only.
-    """
-    order = usable[np.argsort(net.day[usable], kind="stable")]
-    days = net.day[order]
-    bounds = np.flatnonzero(np.diff(days)) + 1
-    counts = np.zeros(nodes, dtype=np.float64)
-    for group in np.split(order, bounds):
-        src = net.src[group]
+    hops, counts = state.hops, state.counts
+    on_path: list[IntArray] = []
+    added = 0.0  # all paths counted so far: no count exceeds it, so clipping waits for it
+    bounds = net.day_bounds(first, last).tolist()
+    for lo, hi in pairwise(bounds):
+        src = net.src[lo:hi]
+        from_hops = hops[src]
+        live = np.flatnonzero(from_hops != _NEVER)
+        if live.size == 0:
+            continue
+        day = int(net.day[lo])
+        src, dst, from_hops = src[live], net.dst[lo:hi][live].astype(np.int64), from_hops[live]
         carried = counts[src] + (src == source)
-        np.add.at(counts, net.dst[group], carried)
-        np.minimum(counts, PATH_CAP, out=counts)
-    return counts
+        # ufunc.at takes its fast path only when values and target share a dtype.
+        np.minimum.at(hops, dst, from_hops + 1)
+        np.add.at(counts, dst, carried)
+        added += float(carried.sum())
+        if added >= PATH_CAP:
+            counts[dst] = np.minimum(counts[dst], PATH_CAP)
+        # Every write below stores the same value, so repeated nodes are harmless.
+        state.first_day[dst[state.first_day[dst] == _NEVER]] = day
+        state.last_day[dst] = day
+        on_path.append(live + lo)
+    return np.concatenate(on_path) if on_path else np.empty(0, dtype=np.int64)
 
 
 def trace(net: Direction, source: int, first: int, last: int, nodes: int) -> Reach:
     """Give the time-respecting reach of `source` within days [first, last] of a direction."""
-    arrival, depth = _earliest_arrival(net, source, first, last, nodes)
-    in_window = (net.day >= first) & (net.day <= last)
-    usable = np.flatnonzero(in_window & (net.day > arrival[net.src]))
-    dst, day = net.dst[usable], net.day[usable]
-    first_day = np.full(nodes, _NEVER, dtype=np.int64)
-    last_day = np.full(nodes, -_NEVER, dtype=np.int64)
-    np.minimum.at(first_day, dst, day)
-    np.maximum.at(last_day, dst, day)
-    heads = np.bincount(dst, weights=net.head[usable], minlength=nodes).astype(np.int64)
-    paths = _path_counts(net, usable, source, nodes)
-    return Reach(source, depth, first_day, last_day, paths, heads)
+    state = _SweepState.start(nodes, source)
+    edges = _sweep(net, source, first, last, state)
+    depth = np.where(state.hops == _NEVER, -1, state.hops)
+    heads = np.bincount(net.dst[edges], weights=net.head[edges], minlength=nodes)
+    return Reach(
+        source, depth, state.first_day, state.last_day, state.counts, heads.astype(np.int64)
+    )
