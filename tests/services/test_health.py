@@ -97,6 +97,13 @@ def test_forward_and_backward_trace(loaded: Engine) -> None:
     back = {
         c.premises: (c.depth, c.earliest_contact, c.paths, c.head_count) for c in backward.contacts
     }
+    with loaded.connect() as conn:
+        linked = trace_contacts(
+            conn, ADMIN, P0, TraceDirection.forward, date(2024, 6, 10), vehicle_contacts=True
+        )
+    # One plate called at P1, P2 and P3 on 3 June: P1 reached on the 1st links to P3 then.
+    p3 = next(c for c in linked.contacts if c.premises == P3)
+    assert (p3.depth, p3.earliest_contact) == (2, date(2024, 6, 3))
     assert back == {
         P2: (1, date(2024, 6, 3), 2, 70),  # P2 sends to P3 on the 3rd and the 5th
         P1: (2, date(2024, 6, 3), 2, 25),

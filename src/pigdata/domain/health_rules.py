@@ -41,6 +41,7 @@ class ZoneRule:
         return self.infected_zone_km + self.threatened_zone_km
 
 
+# Recorded as in force from the start of 2020: the plan's exact issue date is not verified.
 ZONE_RULES: tuple[ZoneRule, ...] = (
     ZoneRule("asf_zones", date(2020, 1, 1), ASF_PLAN, 3.0, 10.0, 42),
 )

@@ -69,7 +69,7 @@ _networks: dict[tuple[str, bool], tuple[int, MovementNetwork]] = {}
 def network_for(conn: Connection, vehicle_contacts: bool) -> MovementNetwork:
     """Give the node's network, loading it again only when the ledger has grown."""
     size = int(conn.execute(sa.select(t.ledger_head.c.size)).scalar() or 0)
-    key = (conn.engine.url.render_as_string(hide_password=False), vehicle_contacts)
+    key = (str(conn.engine.url), vehicle_contacts)  # the password masked: a key, not a login
     with _lock:
         kept = _networks.get(key)
         if kept is not None and kept[0] == size:
