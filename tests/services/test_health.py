@@ -149,20 +149,20 @@ def test_api_trace_csv_and_geojson(loaded: Engine, server: str) -> None:
     token = create_token(loaded, "rc", Role.government, "500153").secret
     client = httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"})
     params = {"direction": "forward", "until": "2024-06-10", "days": 42}
-    body = client.get(f"/api/v1/health/trace/{P0}", params=params).json()
+    body = client.get(f"/api/v1/animal-health/trace/{P0}", params=params).json()
     assert [(c["premises"], c["depth"]) for c in body["contacts"]] == [(P1, 1), (P2, 2), (P3, 3)]
-    text = client.get(f"/api/v1/health/trace/{P0}", params={**params, "format": "csv"}).text
+    text = client.get(f"/api/v1/animal-health/trace/{P0}", params={**params, "format": "csv"}).text
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [(r["premises"], r["earliest_contact"], r["head_count"]) for r in rows] == [
         (P1, "2024-06-01", "10"),
         (P2, "2024-06-03", "25"),
         (P3, "2024-06-05", "40"),
     ]
-    missing = client.get("/api/v1/health/trace/5001539999")
+    missing = client.get("/api/v1/animal-health/trace/5001539999")
     assert missing.status_code == 404
-    public = httpx.get(f"{server}/api/v1/health/trace/{P0}")
+    public = httpx.get(f"{server}/api/v1/animal-health/trace/{P0}")
     assert public.status_code == 403
-    geo = client.get("/api/v1/health/zones.geojson", params={"day": "2024-06-20"})
+    geo = client.get("/api/v1/animal-health/zones.geojson", params={"day": "2024-06-20"})
     assert geo.headers["content-type"] == "application/geo+json"
     features = geo.json()["features"]
     zones = [f["properties"]["zone"] for f in features]
@@ -171,7 +171,7 @@ def test_api_trace_csv_and_geojson(loaded: Engine, server: str) -> None:
     assert ring[0] == ring[-1]
     for lon, lat in ring[:-1]:
         assert _haversine_km(*CENTRE, lat, lon) == pytest.approx(3.0, rel=0.006)
-    listed = client.get("/api/v1/health/zones", params={"outbreak": "ASF-2024-001"}).json()
+    listed = client.get("/api/v1/animal-health/zones", params={"outbreak": "ASF-2024-001"}).json()
     assert listed[0]["counts"] == {"infected_point": 1, "infected_zone": 1, "threatened_zone": 1}
 
 

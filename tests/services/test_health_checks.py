@@ -91,9 +91,9 @@ def test_overview_counts_zones_restrictions_and_blocked_moves(
     assert public.restricted == {} and public.restricted_premises == view.restricted_premises
     token = create_token(engine, "rc", Role.government, "500153").secret
     api = httpx.Client(base_url=server, headers={"Authorization": f"Bearer {token}"})
-    body = api.get("/api/v1/health/overview", params={"day": today.isoformat()}).json()
+    body = api.get("/api/v1/animal-health/overview", params={"day": today.isoformat()}).json()
     assert body["blocked_last_week"] == {"health.zone_movement": 1}
     assert body["active_zones"][0]["earliest_lifting"] == "2024-07-23"
-    checks = api.get("/api/v1/health/plausibility", params={"month": "2024-06"})
+    checks = api.get("/api/v1/animal-health/plausibility", params={"month": "2024-06"})
     assert checks.status_code == 200
-    assert httpx.get(f"{server}/api/v1/health/plausibility?month=2024-06").status_code == 403
+    assert httpx.get(f"{server}/api/v1/animal-health/plausibility?month=2024-06").status_code == 403

@@ -19,7 +19,7 @@ from pigdata.services.health.plausibility import check_month
 from pigdata.services.health.zoning import OutbreakZones, outbreak_zones, zones_geojson
 from pigdata.services.scope import require_records_access
 
-router = APIRouter(prefix="/api/v1/health", tags=["health"])
+router = APIRouter(prefix="/api/v1/animal-health", tags=["animal health"])
 
 Days = Annotated[int, Query(ge=1, le=3660, description="window length in days, ending on `until`")]
 
