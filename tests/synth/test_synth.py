@@ -93,6 +93,7 @@ def test_every_record_validates() -> None:
         "trade",
         "slaughter",
         "price_quote",
+        "outbreak_report",
     }
 
 

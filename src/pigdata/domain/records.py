@@ -310,6 +310,11 @@ class Movement(_Record):
     purpose: Purpose
     vehicle_plate: VehiclePlate
     carrier: Text
+    override_reason: Text | None = Field(
+        default=None,
+        description="why an official lets this movement through movement control "
+        "(honoured for a government token of the origin's region only)",
+    )
 
     @model_validator(mode="after")
     def _route(self) -> Movement:

@@ -26,6 +26,7 @@ from pigdata.domain.records import (
     Slaughter,
     record_adapter,
 )
+from pigdata.ingest.movement_control import MovementControl, load_control
 from pigdata.ledger.entry import decode_entry
 from pigdata.store import tables as t
 
@@ -98,6 +99,7 @@ class BatchContext:
     entries: dict[int, StoredEntry] = field(default_factory=dict)
     # keys released by a correction of this batch while its replacement is checked
     released: set[int] = field(default_factory=set)
+    control: MovementControl | None = None  # outbreak zones, for movement control
 
     def holder(self, mapping: dict[Any, int], key: Any) -> int | None:
         """Give the entry that holds a unique key, unless a correction released it."""
@@ -118,6 +120,8 @@ class BatchContext:
                 self.add(record.replacement, seq)
             return
         self.entries[seq] = StoredEntry(record.kind, record)
+        if self.control is not None:
+            self.control.add(record, seq)
         if isinstance(record, Premises):
             self.premises[record.code] = PremisesInfo(
                 record.premises_type.value, record.township, record.closed, record.signing_key
@@ -207,6 +211,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
     ):
         ctx.herd_keys[(row.premises, row.month)] = row.entry_seq
     _load_targets(conn, ctx, targets)
+    ctx.control = load_control(conn, records)
     return ctx
 
 

@@ -57,6 +57,7 @@ FIELD_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "purpose": ("用途",),
     "vehicle_plate": ("车牌号", "运载工具牌号"),
     "carrier": ("承运人",),
+    "override_reason": ("放行理由", "特许放行理由"),
     "market": ("市场", "交易市场"),
     "date": ("日期",),
     "avg_weight_kg": ("平均体重", "均重"),

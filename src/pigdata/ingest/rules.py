@@ -22,6 +22,7 @@ from pigdata.domain.records import (
     Slaughter,
 )
 from pigdata.ingest.context import BatchContext
+from pigdata.ingest.movement_control import check_movement
 
 # The kind of premises a field must name, where it matters.
 _REQUIRED_TYPE: dict[tuple[str, str], tuple[str, str]] = {
@@ -206,6 +207,8 @@ def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Is
         owned = target.record.premises_refs()
     else:
         owned = record.premises_refs()
+        if isinstance(record, Movement) and who.role is Role.government:
+            owned = owned[:1]  # the certificate is issued where the pigs leave (产地检疫)
     if who.role is Role.farm:
         return [] if who.scope in owned else refused
     location = getattr(record, "location", None)
@@ -279,6 +282,8 @@ def check_record(record: AnyRecord, ctx: BatchContext, today: date, who: Princip
         return refused
     for check in _STORE_CHECKS:
         issues += check(record, ctx)
+    if isinstance(record, Movement) and not issues:
+        issues += check_movement(record, ctx.control, who, ctx.premises)
     return issues or _may_submit(record, ctx, who)
 
 

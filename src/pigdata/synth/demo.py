@@ -1,7 +1,8 @@
 """The demo: every record of a synthetic district, streamed in an order the store accepts.
 
 Premises first, then animals (breeding stock, then traced market pigs), then month by month:
-herd reports, movements, trades, slaughter records and weekly price quotes.
+herd reports, movements, trades, slaughter records and weekly price quotes; last, the
+reports of an outbreak confirmed at the end.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pigdata.synth.chain import Chain
 from pigdata.synth.district import District, build_district
 from pigdata.synth.farms import SOW
 from pigdata.synth.herds import REPORT_FIELDS, HerdSimulator, MonthFlows, Needs, sow_drift
+from pigdata.synth.outbreaks import demo_outbreak_records
 from pigdata.synth.prices import PriceBook
 from pigdata.synth.spec import (
     STREAM_ANIMALS,
@@ -102,3 +104,4 @@ def demo_records(spec: DemoSpec) -> Iterator[dict[str, Any]]:
         yield from herd_reports(district, month, flows)
         yield from chain.records(month, flows)
         yield from prices.quotes(month)
+    yield from demo_outbreak_records(district, last_day)

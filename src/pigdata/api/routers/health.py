@@ -1,0 +1,113 @@
+"""Animal health: contact tracing, outbreak zones (JSON and GeoJSON), plausibility, overview."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response
+
+from pigdata.api.deps import Conn, SettingsDep, Who
+from pigdata.api.problems import Problem
+from pigdata.ingest.pipeline import today_in
+from pigdata.services.health import tracing
+from pigdata.services.health.contacts import TraceDirection
+from pigdata.services.health.overview import health_overview
+from pigdata.services.health.plausibility import check_month
+from pigdata.services.health.zoning import OutbreakZones, outbreak_zones, zones_geojson
+from pigdata.services.scope import require_records_access
+
+router = APIRouter(prefix="/api/v1/animal-health", tags=["animal health"])
+
+Days = Annotated[int, Query(ge=1, le=3660, description="window length in days, ending on `until`")]
+
+
+@router.get("/trace/{premises}", response_model=None)
+def trace(
+    premises: str,
+    conn: Conn,
+    who: Who,
+    settings: SettingsDep,
+    direction: TraceDirection = TraceDirection.forward,
+    until: date | None = None,
+    days: Days = tracing.DEFAULT_WINDOW_DAYS,
+    vehicle: Annotated[bool, Query(description="link premises by plate and day")] = False,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Any:
+    """Give the premises linked to one by time-respecting movements, ranked by risk (or CSV)."""
+    last = until or today_in(settings.timezone)
+    try:
+        report = tracing.trace_contacts(conn, who, premises, direction, last, days, vehicle)
+    except tracing.UnknownPremises as error:
+        raise Problem(
+            404, "Not found", f"场所 {premises} 未备案 / premises {premises} not found"
+        ) from error
+    if format == "csv":
+        name = f"trace-{premises}-{direction.value}-{last.isoformat()}.csv"
+        return Response(
+            tracing.contacts_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    return asdict(report)
+
+
+def _zones_json(z: OutbreakZones) -> dict[str, Any]:
+    return {
+        "outbreak": asdict(z.outbreak),
+        "rule": asdict(z.rule),
+        "active": z.active,
+        "infected_points": [asdict(p) for p in z.points],
+        "counts": {
+            zone: z.count(zone) for zone in ("infected_point", "infected_zone", "threatened_zone")
+        },
+        "premises": [asdict(p) for p in z.premises],
+    }
+
+
+def _zones_found(
+    conn: Conn,
+    who: Who,
+    settings: SettingsDep,
+    day: date | None = None,
+    outbreak: str | None = None,
+) -> list[OutbreakZones]:
+    found = outbreak_zones(conn, who, day or today_in(settings.timezone), outbreak)
+    if outbreak is not None and not found:
+        raise Problem(404, "Not found", f"疫情 {outbreak} 不存在 / outbreak {outbreak} not found")
+    return found
+
+
+ZonesFound = Annotated[list[OutbreakZones], Depends(_zones_found)]
+
+
+@router.get("/zones")
+def zones(found: ZonesFound) -> list[dict[str, Any]]:
+    """Give the active outbreaks' zones on a day (`day`, default today) or one outbreak's
+    (`outbreak`), with the premises inside for government and admin callers."""
+    return [_zones_json(z) for z in found]
+
+
+@router.get("/zones.geojson")
+def zones_as_geojson(found: ZonesFound) -> JSONResponse:
+    """Give the same zones as a GeoJSON FeatureCollection (RFC 7946)."""
+    return JSONResponse(zones_geojson(found), media_type="application/geo+json")
+
+
+@router.get("/plausibility")
+def plausibility(
+    conn: Conn,
+    who: Who,
+    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+) -> list[dict[str, Any]]:
+    """Give a month's mismatches between certificates and herd reports, largest first."""
+    require_records_access(who)
+    return [{**asdict(m), "difference": m.difference} for m in check_month(conn, who, month)]
+
+
+@router.get("/overview")
+def overview(conn: Conn, who: Who, settings: SettingsDep, day: date | None = None) -> Any:
+    """Give active zones, premises under restriction and movements blocked in the last week."""
+    return asdict(health_overview(conn, who, day or today_in(settings.timezone)))

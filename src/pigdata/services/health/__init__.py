@@ -1,0 +1,1 @@
+"""Animal health services: outbreak zones, contact tracing, plausibility checks."""
