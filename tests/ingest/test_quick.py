@@ -103,6 +103,7 @@ FIELD_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "purpose": purposes,
     "vehicle_plate": plates,
     "carrier": carriers,
+    "override_reason": st.sampled_from(["疫情处置需要 / ordered by the county", "", 3]),
 }
 
 

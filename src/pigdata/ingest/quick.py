@@ -31,7 +31,29 @@ _ASCII_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ASCII_HEAD_COUNT = re.compile(r"[1-9][0-9]{0,5}")
 _TAG_CELL = re.compile(r"[0-9]{15}(?:;[0-9]{15})*")  # the usual spelling of a list of tags
 _SPECIES_DIGITS = frozenset(codes.SPECIES_DIGIT.values())
-_MOVEMENT_FIELDS = frozenset(Movement.model_fields)
+# The fields built here; a row with any other field of the model (such as an official's
+# override reason) goes through the model, so nothing it says is dropped.
+_MOVEMENT_FIELDS = frozenset(
+    {
+        "kind",
+        "certificate_no",
+        "certificate_type",
+        "issue_date",
+        "origin",
+        "destination",
+        "head_count",
+        "ear_tags",
+        "purpose",
+        "vehicle_plate",
+        "carrier",
+    }
+)
+# The model's other fields, none of them in the row: their defaults, as the model sets them.
+_MOVEMENT_DEFAULTS = {
+    name: field.get_default(call_default_factory=True)
+    for name, field in Movement.model_fields.items()
+    if name not in _MOVEMENT_FIELDS
+}
 _MOVEMENT_REQUIRED = frozenset(n for n, f in Movement.model_fields.items() if f.is_required())
 _CERTIFICATE_TYPES = {member.value: member for member in CertificateType}
 _PURPOSES = {member.value: member for member in Purpose}
@@ -150,7 +172,7 @@ def _build_movement(values: dict[str, Any]) -> tuple[Movement, Body] | None:
         "vehicle_plate": codes.parse_vehicle_plate(plate),
         "carrier": carrier,
     }
-    record = _model(Movement, fields, set(values))
+    record = _model(Movement, {**fields, **_MOVEMENT_DEFAULTS}, set(values))
     _ROUTE_RULES(record)  # the model's own cross-field rules; raises if one is broken
     body = dict(fields)
     body["certificate_type"] = certificate_type.value  # type: ignore[union-attr]
