@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pigdata.cli import admin, data, ledger, serve, trace, witness
+from pigdata.cli import admin, data, ledger, serve, stats, trace, witness
 
 app = typer.Typer(
     help="pigdata — 开放生猪大数据平台 / open live-pig big data platform",
@@ -23,6 +23,9 @@ app.add_typer(witness.witness_app, name="witness")
 app.command()(ledger.verify)
 app.command("trace")(trace.trace_command)
 app.command("verify-proof")(trace.verify_proof)
+app.command()(stats.production)
+app.command()(stats.capacity)
+app.command("capacity-set")(stats.capacity_set)
 
 
 def main() -> None:
