@@ -82,3 +82,22 @@ def test_demo_figures_match_the_reports(settings: Settings, engine: Engine) -> N
     first = sorted(sows)[:12]
     assert capacity["normal_holding"]["basis"] == "derived"
     assert capacity["normal_holding"]["sows"] == round(sum(sows[m] for m in first) / len(first))
+
+
+def test_demo_farm_performance(settings: Settings, engine: Engine) -> None:
+    run(settings, "demo", "--scale", "0.2", "--months", "6", "--start", "2024-03")
+    farm = run(settings, "performance", "--farm", FARM_A, "--month", "2024-08", "--json")
+    shown = json.loads(farm.stdout)
+    h = t.herd_reports
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(h.c.breeding_sows, h.c.weaned, h.c.month).where(h.c.premises == FARM_A)
+        ).all()
+    # PSY over the six reported months (184 days from March to August), by hand.
+    sows = sum(r.breeding_sows for r in rows) / len(rows)
+    psy = sum(r.weaned for r in rows) / sows * 365 / 184
+    assert len(rows) == 6 and shown["own"]["months_reported"] == 6
+    assert shown["own"]["figures"]["psy"] == round(psy, 2)
+    assert shown["peers_region"] == "500153"
+    everyone = run(settings, "performance", "--region", "500153", "--month", "2024-08")
+    assert FARM_A in everyone.stdout

@@ -26,6 +26,7 @@ app.command("verify-proof")(trace.verify_proof)
 app.command()(stats.production)
 app.command()(stats.capacity)
 app.command("capacity-set")(stats.capacity_set)
+app.command()(stats.performance)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from rich.table import Table
 from pigdata.cli._common import console, fail, open_store, principal_for
 from pigdata.domain.capacity_zones import ZONE_NAMES_ZH, Bands
 from pigdata.services import capacity as capacity_service
+from pigdata.services import performance as perf
 from pigdata.services.production import production_statistics
 from pigdata.services.regional import InvalidQuery
 from pigdata.services.scope import Forbidden
@@ -164,3 +165,74 @@ def _parse_bands(text: str) -> Bands:
             "yellow_low,green_low,green_high,yellow_high"
         ) from None
     return Bands(green_low, green_high, yellow_low, yellow_high)
+
+
+def performance(
+    month: Month,
+    farm: Annotated[str | None, typer.Option(help="a farm's registration code")] = None,
+    region: Annotated[str | None, typer.Option(help="every farm of a region instead")] = None,
+    window: Annotated[int, typer.Option(help="months ending with --month")] = 12,
+    peers: Annotated[str | None, typer.Option(help="benchmark region (default: county)")] = None,
+    token: Token = None,
+    as_json: AsJson = False,
+) -> None:
+    """Print a farm's sow-herd figures beside its peers' benchmarks, or a region's farms."""
+    if (farm is None) == (region is None):
+        raise fail("须给出 --farm 或 --region 之一 / give one of --farm or --region")
+    engine = open_store()
+    who = principal_for(engine, token)
+    if region is not None:
+        with engine.connect() as conn:
+            everyone = run(lambda: perf.region_performance(conn, who, region, month, window))
+        if as_json:
+            print_json(everyone)
+        else:
+            _print_region_performance(everyone)
+        return
+    code = str(farm)
+    with engine.connect() as conn:
+        mine = run(lambda: perf.farm_performance(conn, who, code, month, window, peers))
+    if as_json:
+        print_json(mine)
+        return
+    title = (
+        f"{mine.farm} {mine.month} ({mine.window_months} 个月 months), peers {mine.peers_region}"
+    )
+    table = Table(title=title)
+    for header in (
+        "指标 figure",
+        "本场 own",
+        "前10% top",
+        "中位 median",
+        "后10% bottom",
+        "场数 farms",
+    ):
+        table.add_column(header, justify="right")
+    for mark in mine.benchmarks:
+        table.add_row(
+            mark.figure,
+            _number(mine.own.figures[mark.figure]),
+            _number(mark.top_10),
+            _number(mark.median),
+            _number(mark.bottom_10),
+            str(mark.farms) if mark.median is not None else f"{mark.farms} (<5, withheld)",
+        )
+    console.print(table)
+    for name, why in mine.not_reported.items():
+        console.print(f"{name}: {why}", markup=False)
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
+
+def _print_region_performance(result: perf.RegionPerformance) -> None:
+    table = Table(title=f"{result.region_name} {result.month} ({result.window_months} months)")
+    table.add_column("farm")
+    table.add_column("sows", justify="right")
+    for name in perf.FIGURES:
+        table.add_column(name, justify="right")
+    for row in result.farms:
+        cells = (_number(row.figures[n]) for n in perf.FIGURES)
+        table.add_row(row.farm, f"{row.average_sows:.1f}", *cells)
+    console.print(table)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from pigdata.api.deps import Conn, EngineDep, Who
 from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
-from pigdata.services import capacity
+from pigdata.services import capacity, performance
 from pigdata.services.production import RegionProduction, production_statistics
 from pigdata.services.regional import InvalidQuery
 
@@ -88,3 +88,32 @@ def put_capacity_setting(body: CapacitySettingIn, engine: EngineDep, who: Who) -
     setting = answer(body.to_setting)
     with engine.begin() as conn:
         answer(lambda: capacity.set_capacity(conn, who, setting))
+
+
+Window = Annotated[int, Query(ge=1, le=performance.MAX_WINDOW, description="months")]
+
+
+@router.get("/performance/farms/{farm}")
+def farm_performance(
+    farm: str,
+    conn: Conn,
+    who: Who,
+    month: MonthParam,
+    window: Window = 12,
+    peers: str | None = None,
+) -> performance.FarmPerformance:
+    """Give a farm's sow-herd figures beside its peers' top 10 %, median and bottom 10 %.
+
+    A farm token sees only its own farm, a government the farms of its region. Peers are the
+    farm's county unless `peers` names another region containing it; a group of fewer than
+    5 farms is never shown.
+    """
+    return answer(lambda: performance.farm_performance(conn, who, farm, month, window, peers))
+
+
+@router.get("/performance")
+def region_performance(
+    conn: Conn, who: Who, region: str, month: MonthParam, window: Window = 12
+) -> performance.RegionPerformance:
+    """Give every farm's figures in a region with the benchmarks (its government, admin)."""
+    return answer(lambda: performance.region_performance(conn, who, region, month, window))
