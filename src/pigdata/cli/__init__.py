@@ -27,6 +27,8 @@ app.command()(stats.production)
 app.command()(stats.capacity)
 app.command("capacity-set")(stats.capacity_set)
 app.command()(stats.performance)
+app.command()(stats.resources)
+app.command("farmland-set")(stats.farmland_set)
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from pigdata.cli._common import console, fail, open_store, principal_for
 from pigdata.domain.capacity_zones import ZONE_NAMES_ZH, Bands
 from pigdata.services import capacity as capacity_service
 from pigdata.services import performance as perf
+from pigdata.services import resources as resources_service
 from pigdata.services.production import production_statistics
 from pigdata.services.regional import InvalidQuery
 from pigdata.services.scope import Forbidden
@@ -236,3 +237,57 @@ def _print_region_performance(result: perf.RegionPerformance) -> None:
         cells = (_number(row.figures[n]) for n in perf.FIGURES)
         table.add_row(row.farm, f"{row.average_sows:.1f}", *cells)
     console.print(table)
+
+
+def resources(region: Region, month: Month, as_json: AsJson = False) -> None:
+    """Print a region's farms by size, capacity in use, breeding stock by breed, manure load."""
+    engine = open_store()
+    with engine.connect() as conn:
+        found = run(lambda: resources_service.regional_resources(conn, region, month))
+    if as_json:
+        print_json(found)
+        return
+    console.print(f"{found.region_name} ({found.region}) {found.month}", markup=False)
+    sizes = Table(title="按年出栏规模的养殖场 farms by hogs sold a year")
+    sizes.add_column("class")
+    sizes.add_column("farms", justify="right")
+    for name, count in found.farms_by_size.items():
+        sizes.add_row(name, str(count))
+    console.print(sizes)
+    use = found.capacity
+    console.print(
+        f"规模场 scale farms (≥500/year): {found.scale_farms}; 能繁栏位使用 sow places used: "
+        f"{_number(use.sow_places_used_pct)} %; 育肥栏位使用 finishing places used: "
+        f"{_number(use.finishing_places_used_pct)} % ({use.reporting_farms} of "
+        f"{use.registered_farms} farms reported)",
+        markup=False,
+    )
+    breeds = Table(title="种猪 breeding stock (地方品种 native first)")
+    for header in ("breed", "native", "females", "males"):
+        breeds.add_column(header)
+    for b in (*found.native_breeds, *found.other_breeds):
+        breeds.add_row(b.breed, "地方 native" if b.native else "", str(b.females), str(b.males))
+    console.print(breeds)
+    manure = found.manure
+    per_ha = "-" if manure.per_hectare is None else f"{manure.per_hectare:.3f}"
+    console.print(
+        f"猪当量 pig equivalents: {manure.pig_equivalents:,.0f}; 耕地 farmland: "
+        f"{manure.farmland_ha or '-'} ha; 每公顷 per ha: {per_ha}",
+        markup=False,
+    )
+    for note in found.notes:
+        console.print(note, markup=False)
+
+
+def farmland_set(
+    region: Region,
+    hectares: Annotated[float, typer.Option(help="farmland of the region, hectares")],
+    source: Annotated[str, typer.Option(help="where the figure comes from")],
+    token: Token = None,
+) -> None:
+    """Set a region's farmland (hectares) for the manure load per hectare."""
+    engine = open_store()
+    who = principal_for(engine, token)
+    with engine.begin() as conn:
+        run(lambda: resources_service.set_farmland(conn, who, region, hectares, source))
+    console.print(f"farmland of {region} stored", markup=False)

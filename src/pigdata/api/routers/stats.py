@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from pigdata.api.deps import Conn, EngineDep, Who
 from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
-from pigdata.services import capacity, performance
+from pigdata.services import capacity, performance, resources
 from pigdata.services.production import RegionProduction, production_statistics
 from pigdata.services.regional import InvalidQuery
 
@@ -117,3 +117,25 @@ def region_performance(
 ) -> performance.RegionPerformance:
     """Give every farm's figures in a region with the benchmarks (its government, admin)."""
     return answer(lambda: performance.region_performance(conn, who, region, month, window))
+
+
+@router.get("/resources")
+def regional_resources(conn: Conn, region: str, month: MonthParam) -> resources.RegionalResources:
+    """Give a region's farms by size class, capacity in use, breeding stock by breed (native
+    breeds on their own) and manure load in pig equivalents per hectare (public)."""
+    return answer(lambda: resources.regional_resources(conn, region, month))
+
+
+class FarmlandIn(BaseModel):
+    """A region's farmland in hectares, with where the figure comes from."""
+
+    region: str
+    hectares: float = Field(gt=0)
+    source: str = Field(min_length=1, max_length=500)
+
+
+@router.put("/resources/farmland", status_code=204)
+def put_farmland(body: FarmlandIn, engine: EngineDep, who: Who) -> None:
+    """Set a region's farmland (admin, or the region's government)."""
+    with engine.begin() as conn:
+        answer(lambda: resources.set_farmland(conn, who, body.region, body.hectares, body.source))
