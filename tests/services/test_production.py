@@ -141,7 +141,9 @@ def test_derived_normal_holding_and_zones(loaded: Engine) -> None:
     assert "derived" in holding.source
     # The 2024 revision is in force from 29 Feb 2024: green 92–105, yellow 85–92 / 105–110.
     assert report.rule_set.startswith("生猪产能调控实施方案 2024")
-    jan, feb, mar = report.history
+    assert len(report.history) == 12  # April 2023 to March 2024; no reports before January
+    assert all(m.zone is None and m.reporting_farms == 0 for m in report.history[:-3])
+    jan, feb, mar = report.history[-3:]
     assert jan.ratio_pct == round(100 * 160 / 142, 2) == 112.68 and jan.zone is Zone.red
     assert feb.ratio_pct == round(100 * 156 / 142, 2) == 109.86 and feb.zone is Zone.yellow
     assert mar.ratio_pct == round(100 * 110 / 142, 2) == 77.46 and mar.zone is Zone.red

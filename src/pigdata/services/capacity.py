@@ -26,12 +26,13 @@ from pigdata.domain.capacity_zones import (
     Zone,
     rule_set_on,
 )
-from pigdata.services.production import MonthFigures, production_statistics
+from pigdata.services.production import registered_farms
 from pigdata.services.regional import (
     NATION,
     InvalidQuery,
     Region,
     month_bounds,
+    month_range,
     parse_month,
     resolve,
     shift_month,
@@ -124,15 +125,17 @@ def bands_for(conn: Connection, region: Region, month: str) -> tuple[Bands, str,
     return rules.bands, rules.source, rules
 
 
-def _first_reported(conn: Connection, prefix: str, month: str) -> str | None:
+def _monthly_sows(conn: Connection, prefix: str, month: str) -> dict[str, tuple[int, int]]:
+    """Give (reporting farms, breeding sows) of each month with reports, up to 120 months."""
     h, p = t.herd_reports, t.premises
     query = (
-        sa.select(sa.func.min(h.c.month))
+        sa.select(h.c.month, sa.func.count(), sa.func.sum(h.c.breeding_sows))
         .select_from(h.join(p, p.c.code == h.c.premises))
-        .where(p.c.premises_type == "farm", township_in(p.c.township, prefix), h.c.month <= month)
+        .where(p.c.premises_type == "farm", township_in(p.c.township, prefix))
+        .where(h.c.month > shift_month(month, -120), h.c.month <= month)
+        .group_by(h.c.month)
     )
-    value = conn.execute(query).scalar()
-    return str(value) if value is not None else None
+    return {str(m): (int(n), int(sows or 0)) for m, n, sows in conn.execute(query)}
 
 
 def normal_holding(
@@ -158,31 +161,34 @@ def normal_holding(
     )
 
 
-def _zone_months(figures: list[MonthFigures], holding: int | None, bands: Bands) -> list[ZoneMonth]:
-    months: list[ZoneMonth] = []
+def _zone_months(
+    months: list[str],
+    reported: dict[str, tuple[int, int]],
+    registered: dict[tuple[str, str], int],
+    holding: int | None,
+    bands: Bands,
+) -> list[ZoneMonth]:
+    zoned: list[ZoneMonth] = []
     previous: int | None = None
-    for f in figures:
-        sows = f.inventory["breeding_sows"]
-        ratio = round(100.0 * sows / holding, 2) if holding and f.reporting_farms else None
-        change = (
-            round(100.0 * (sows - previous) / previous, 2)
-            if previous and f.reporting_farms
-            else None
-        )
-        months.append(
+    for month in months:
+        reporting, sows = reported.get(month, (0, 0))
+        farms = registered.get(("", month), 0)
+        ratio = round(100.0 * sows / holding, 2) if holding and reporting else None
+        change = round(100.0 * (sows - previous) / previous, 2) if previous and reporting else None
+        zoned.append(
             ZoneMonth(
-                f.month,
+                month,
                 sows,
-                f.reporting_farms,
-                f.registered_farms,
-                f.completeness_pct,
+                reporting,
+                farms,
+                round(100.0 * reporting / farms, 1) if farms else None,
                 ratio,
                 bands.zone(ratio) if ratio is not None else None,
                 change,
             )
         )
-        previous = sows if f.reporting_farms else None
-    return months
+        previous = sows if reporting else None
+    return zoned
 
 
 def _alerts(months: list[ZoneMonth]) -> list[ZoneAlert]:
@@ -201,15 +207,14 @@ def capacity_status(conn: Connection, region: str, month: str) -> CapacityReport
     """
     place = resolve(region)
     parse_month(month)
-    first = _first_reported(conn, place.prefix, month) or month
-    first = max(first, shift_month(month, -119))
-    stats = production_statistics(conn, place.code, first, month)
-    by_month = {f.month: f.inventory["breeding_sows"] for f in stats.months if f.reporting_farms}
+    reported = _monthly_sows(conn, place.prefix, month)
+    by_month = {m: sows for m, (_, sows) in reported.items()}
     bands, bands_source, rules = bands_for(conn, place, month)
     holding = normal_holding(conn, place, month, rules, by_month)
-    window = stats.months[-(HISTORY_MONTHS + 1) :]
-    zoned = _zone_months(window, holding.sows if holding else None, bands)
-    history = zoned[1:] if len(zoned) > HISTORY_MONTHS else zoned
+    months = month_range(shift_month(month, -HISTORY_MONTHS), month)
+    registered = registered_farms(conn, place.prefix, months, None)
+    zoned = _zone_months(months, reported, registered, holding.sows if holding else None, bands)
+    history = zoned[1:]
     return CapacityReport(
         region=place.code,
         region_name=place.name,

@@ -157,8 +157,11 @@ def _ratio(top: Floats, bottom: Floats, scale: float | Floats = 1.0) -> Floats:
 def _figures(rows: list[sa.Row[tuple[object, ...]]], matings: Floats) -> dict[str, Floats]:
     """Give each figure of every farm (NaN where undefined), by the formulas of DOMAIN.md."""
 
+    names = list(rows[0]._fields[1:]) if rows else []
+    table = np.array([r[1:] for r in rows], dtype=np.float64).reshape(len(rows), len(names))
+
     def column(name: str) -> Floats:
-        return np.array([float(getattr(r, name) or 0) for r in rows], dtype=np.float64)
+        return np.nan_to_num(table[:, names.index(name)]) if rows else np.zeros(0)
 
     months, days, sows = (
         column("months"),

@@ -94,7 +94,7 @@ def _reported(
     return {(str(row.part), str(row.month)): row for row in conn.execute(query)}
 
 
-def _registered(
+def registered_farms(
     conn: Connection, prefix: str, months: list[str], part_len: int | None
 ) -> dict[tuple[str, str], int]:
     """Give the farms registered in each (part, month), in one pass over the region's farms."""
@@ -151,13 +151,13 @@ def production_statistics(
     months = _check_period(first, last)
     part_len = _part_length(place) if by_part else None
     reported = _reported(conn, place.prefix, first, last, None)
-    registered = _registered(conn, place.prefix, months, None)
+    registered = registered_farms(conn, place.prefix, months, None)
     figures = [_figures(m, registered.get(("", m), 0), reported.get(("", m))) for m in months]
     result = RegionProduction(place.code, place.name, figures)
     if part_len is None:
         return result
     part_reports = _reported(conn, place.prefix, first, last, part_len)
-    part_registered = _registered(conn, place.prefix, months, part_len)
+    part_registered = registered_farms(conn, place.prefix, months, part_len)
     codes = sorted({key for key, _ in part_registered} | {key for key, _ in part_reports})
     for code in codes:
         full = code if len(code) == 9 else code.ljust(6, "0")
