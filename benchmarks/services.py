@@ -63,10 +63,9 @@ class Case:
 
 
 def _county_rows(prefix_low: str, prefix_high: str) -> str:
+    # A farm's code starts with its county's code: the plainest aggregate needs no join.
     return (
-        "FROM herd_reports h JOIN premises p ON p.code = h.premises "
-        f"WHERE p.premises_type = 'farm' AND p.township >= '{prefix_low}' "
-        f"AND p.township < '{prefix_high}' "
+        f"FROM herd_reports h WHERE h.premises >= '{prefix_low}' AND h.premises < '{prefix_high}' "
     )
 
 
@@ -237,7 +236,11 @@ def build(engine: Engine, farms: int) -> None:
         print(f"  month {month_index + 1}/{MONTHS} loaded", flush=True)
     with engine.begin() as conn:
         _insert(conn, t.animals, _animal_rows(rng, codes, seq))
-        conn.execute(sa.text("ANALYZE"))
+    # VACUUM (PostgreSQL) marks the pages all-visible for index-only scans; ANALYZE the plans.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(
+            sa.text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+        )
 
 
 def _loaded(engine: Engine, farms: int) -> bool:
@@ -288,9 +291,11 @@ def postgres_store(farms: int, server: str) -> Engine:
 
 
 def _median_ms(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
     action()  # warm the caches
+    runs = RUNS if time.perf_counter() - start < 1.0 else 3  # fewer runs of slow cases
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)

@@ -24,6 +24,7 @@ from builders import (
     FARM_B,
     FARM_SICHUAN,
     FARM_YONGCHUAN,
+    SLAUGHTERHOUSE,
     district,
     herd_report,
     ingest,
@@ -41,6 +42,7 @@ def reports() -> list[dict[str, Any]]:
         herd_report(FARM_A, "2024-01", breeding_sows=100, piglets=300, born_alive=200, deaths=7),
         herd_report(FARM_B, "2024-01", breeding_sows=50, finishers=400, sold_for_slaughter=90),
         herd_report(CLOSED_FARM, "2024-01", breeding_sows=10),
+        herd_report(SLAUGHTERHOUSE, "2024-01", breeding_sows=999),  # not a farm: left out
         herd_report(FARM_A, "2024-02", breeding_sows=104, moved_out=12),
         herd_report(FARM_B, "2024-02", breeding_sows=52, moved_in=12),
         herd_report(FARM_A, "2024-03", breeding_sows=110),

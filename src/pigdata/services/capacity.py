@@ -31,12 +31,12 @@ from pigdata.services.regional import (
     NATION,
     InvalidQuery,
     Region,
+    farm_reports,
     month_bounds,
     month_range,
     parse_month,
     resolve,
     shift_month,
-    township_in,
 )
 from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
@@ -127,11 +127,10 @@ def bands_for(conn: Connection, region: Region, month: str) -> tuple[Bands, str,
 
 def _monthly_sows(conn: Connection, prefix: str, month: str) -> dict[str, tuple[int, int]]:
     """Give (reporting farms, breeding sows) of each month with reports, up to 120 months."""
-    h, p = t.herd_reports, t.premises
+    h = t.herd_reports
     query = (
         sa.select(h.c.month, sa.func.count(), sa.func.sum(h.c.breeding_sows))
-        .select_from(h.join(p, p.c.code == h.c.premises))
-        .where(p.c.premises_type == "farm", township_in(p.c.township, prefix))
+        .where(farm_reports(h.c.premises, prefix))
         .where(h.c.month > shift_month(month, -120), h.c.month <= month)
         .group_by(h.c.month)
     )

@@ -25,12 +25,12 @@ from pigdata.domain.production_figures import (
 from pigdata.services.regional import (
     InvalidQuery,
     Region,
+    farm_reports,
     month_bounds,
     parse_month,
     require_region_view,
     resolve,
     shift_month,
-    township_in,
 )
 from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
@@ -109,7 +109,7 @@ def _days(month: str) -> int:
 
 
 def _sums(conn: Connection, prefix: str, first: str, last: str) -> list[sa.Row[tuple[object, ...]]]:
-    h, p = t.herd_reports, t.premises
+    h = t.herd_reports
     months = [shift_month(first, i) for i in range(_span(first, last))]
     days = sa.case(*((h.c.month == m, _days(m)) for m in months), else_=0)
     names = ("farrowings", "born_alive", "weaned", "deaths", "sold_for_slaughter", "moved_out")
@@ -121,8 +121,7 @@ def _sums(conn: Connection, prefix: str, first: str, last: str) -> list[sa.Row[t
             sa.func.sum(h.c.breeding_sows).label("sow_months"),
             *(sa.func.sum(h.c[n]).label(n) for n in names),
         )
-        .select_from(h.join(p, p.c.code == h.c.premises))
-        .where(p.c.premises_type == "farm", township_in(p.c.township, prefix))
+        .where(farm_reports(h.c.premises, prefix))
         .where(h.c.month >= first, h.c.month <= last)
         .group_by(h.c.premises)
         .order_by(h.c.premises)
@@ -131,11 +130,10 @@ def _sums(conn: Connection, prefix: str, first: str, last: str) -> list[sa.Row[t
 
 
 def _matings(conn: Connection, prefix: str, first: str, last: str) -> dict[str, int]:
-    h, p = t.herd_reports, t.premises
+    h = t.herd_reports
     query = (
         sa.select(h.c.premises, sa.func.sum(h.c.matings))
-        .select_from(h.join(p, p.c.code == h.c.premises))
-        .where(p.c.premises_type == "farm", township_in(p.c.township, prefix))
+        .where(farm_reports(h.c.premises, prefix))
         .where(h.c.month >= first, h.c.month <= last)
         .group_by(h.c.premises)
     )

@@ -17,6 +17,7 @@ from pigdata.domain import regions
 from pigdata.services.regional import (
     InvalidQuery,
     Region,
+    farm_reports,
     month_bounds,
     month_range,
     parse_month,
@@ -77,8 +78,12 @@ def _reported(
 ) -> dict[tuple[str, str], sa.Row[tuple[object, ...]]]:
     """Give the sums of reports by (part, month); part '' when not split."""
     h, p = t.herd_reports, t.premises
-    part = sa.func.substr(p.c.township, 1, part_len) if part_len else sa.literal("")
     names = (*INVENTORY, *FLOWS)
+    # Down to counties a part is a prefix of the farm's code; townships need the premises.
+    by_township = part_len is not None and part_len > 6
+    source = h.join(p, p.c.code == h.c.premises) if by_township else h
+    column = p.c.township if by_township else h.c.premises
+    part = sa.func.substr(column, 1, part_len) if part_len else sa.literal("")
     query = (
         sa.select(
             part.label("part"),
@@ -86,8 +91,8 @@ def _reported(
             sa.func.count().label("reporting"),
             *(sa.func.sum(h.c[n]).label(n) for n in names),
         )
-        .select_from(h.join(p, p.c.code == h.c.premises))
-        .where(p.c.premises_type == "farm", township_in(p.c.township, prefix))
+        .select_from(source)
+        .where(farm_reports(h.c.premises, prefix))
         .where(h.c.month >= first, h.c.month <= last)
         .group_by(part, h.c.month)
     )

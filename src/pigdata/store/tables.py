@@ -303,3 +303,15 @@ farmland_settings = sa.Table(
     sa.Column("set_by", sa.String(120), nullable=False),
     sa.Column("set_at", sa.String(32), nullable=False),
 )
+
+# Capacity regulation sums one column of a region's reports over many months: with the column
+# in the index the reports' rows are not read at all (an index-only scan).
+sa.Index(
+    "ix_herd_reports_premises_month_sows",
+    herd_reports.c.premises,
+    herd_reports.c.month,
+    herd_reports.c.breeding_sows,
+)
+
+# The non-farm premises of a region, which regional herd statistics leave out.
+sa.Index("ix_premises_premises_type_township", premises.c.premises_type, premises.c.township)

@@ -39,8 +39,16 @@ def upgrade() -> None:
         sa.Column("set_at", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("region", name=op.f("pk_farmland_settings")),
     )
+    op.create_index(
+        "ix_herd_reports_premises_month_sows",
+        "herd_reports",
+        ["premises", "month", "breeding_sows"],
+    )
+    op.create_index("ix_premises_premises_type_township", "premises", ["premises_type", "township"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_premises_premises_type_township", table_name="premises")
+    op.drop_index("ix_herd_reports_premises_month_sows", table_name="herd_reports")
     op.drop_table("farmland_settings")
     op.drop_table("capacity_settings")
