@@ -130,8 +130,7 @@ def _monthly_sows(conn: Connection, prefix: str, month: str) -> dict[str, tuple[
     h = t.herd_reports
     query = (
         sa.select(h.c.month, sa.func.count(), sa.func.sum(h.c.breeding_sows))
-        .where(farm_reports(h.c.premises, prefix))
-        .where(h.c.month > shift_month(month, -120), h.c.month <= month)
+        .where(farm_reports(conn, prefix, shift_month(month, -119), month))
         .group_by(h.c.month)
     )
     return {str(m): (int(n), int(sows or 0)) for m, n, sows in conn.execute(query)}

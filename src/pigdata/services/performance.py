@@ -27,6 +27,7 @@ from pigdata.services.regional import (
     Region,
     farm_reports,
     month_bounds,
+    month_span,
     parse_month,
     require_region_view,
     resolve,
@@ -110,7 +111,7 @@ def _days(month: str) -> int:
 
 def _sums(conn: Connection, prefix: str, first: str, last: str) -> list[sa.Row[tuple[object, ...]]]:
     h = t.herd_reports
-    months = [shift_month(first, i) for i in range(_span(first, last))]
+    months = [shift_month(first, i) for i in range(month_span(first, last))]
     days = sa.case(*((h.c.month == m, _days(m)) for m in months), else_=0)
     names = ("farrowings", "born_alive", "weaned", "deaths", "sold_for_slaughter", "moved_out")
     query = (
@@ -121,8 +122,7 @@ def _sums(conn: Connection, prefix: str, first: str, last: str) -> list[sa.Row[t
             sa.func.sum(h.c.breeding_sows).label("sow_months"),
             *(sa.func.sum(h.c[n]).label(n) for n in names),
         )
-        .where(farm_reports(h.c.premises, prefix))
-        .where(h.c.month >= first, h.c.month <= last)
+        .where(farm_reports(conn, prefix, first, last))
         .group_by(h.c.premises)
         .order_by(h.c.premises)
     )
@@ -133,16 +133,10 @@ def _matings(conn: Connection, prefix: str, first: str, last: str) -> dict[str, 
     h = t.herd_reports
     query = (
         sa.select(h.c.premises, sa.func.sum(h.c.matings))
-        .where(farm_reports(h.c.premises, prefix))
-        .where(h.c.month >= first, h.c.month <= last)
+        .where(farm_reports(conn, prefix, first, last))
         .group_by(h.c.premises)
     )
     return {str(code): int(total or 0) for code, total in conn.execute(query)}
-
-
-def _span(first: str, last: str) -> int:
-    (y1, m1), (y2, m2) = parse_month(first), parse_month(last)
-    return (y2 - y1) * 12 + m2 - m1 + 1
 
 
 def _ratio(top: Floats, bottom: Floats, scale: float | Floats = 1.0) -> Floats:

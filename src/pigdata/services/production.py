@@ -92,8 +92,7 @@ def _reported(
             *(sa.func.sum(h.c[n]).label(n) for n in names),
         )
         .select_from(source)
-        .where(farm_reports(h.c.premises, prefix))
-        .where(h.c.month >= first, h.c.month <= last)
+        .where(farm_reports(conn, prefix, first, last))
         .group_by(part, h.c.month)
     )
     return {(str(row.part), str(row.month)): row for row in conn.execute(query)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import Principal, Role, region_prefix
 from pigdata.domain import regions
@@ -52,24 +53,38 @@ def township_in(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[
     return sa.and_(column >= prefix, column < upper)
 
 
-def farm_reports(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
-    """Give the condition that a herd report's premises is a farm in a region.
+def farm_reports(conn: Connection, prefix: str, first: str, last: str) -> sa.ColumnElement[bool]:
+    """Give the condition that a herd report is of a farm in a region, first to last month.
 
     A registration code starts with its county's code (the premises rule), so down to a
     county a range on the report's own premises column selects the region without joining
-    the premises table: an index range scan. Reports of non-farm premises of the region
-    (few) are left out by a small subquery. A township needs its farms' codes.
+    the premises table; reports of the region's non-farm premises (few) are left out by a
+    small subquery, and a township needs its farms' codes.
+
+    SQLite (without STAT4) cannot weigh a code range against a month range, so there the
+    path is chosen here: an expression on a column (`x || ''`) keeps the planner off its
+    index. A region below a province, or a long period, reads the region's codes from the
+    (premises, month, counts) index; a province or the nation over a few months reads
+    those months from the month index. PostgreSQL's planner weighs both from its
+    histograms, and an expression would only spoil its estimates.
     """
-    p = t.premises
+    h, p = t.herd_reports, t.premises
+    code: sa.ColumnElement[str] = h.c.premises
+    month: sa.ColumnElement[str] = h.c.month
+    if conn.dialect.name == "sqlite":
+        by_month = len(prefix) < 4 and month_span(first, last) <= 3
+        code = h.c.premises + "" if by_month else h.c.premises
+        month = h.c.month if by_month else h.c.month + ""
+    months = sa.and_(month >= first, month <= last)
     if len(prefix) > 6:
         farms = sa.select(p.c.code).where(
             p.c.premises_type == "farm", township_in(p.c.township, prefix)
         )
-        return column.in_(farms)
+        return sa.and_(h.c.premises.in_(farms), months)
     others = sa.select(p.c.code).where(
         p.c.premises_type.in_(NON_FARM_TYPES), township_in(p.c.township, prefix)
     )
-    return sa.and_(township_in(column, prefix), column.not_in(others))
+    return sa.and_(township_in(code, prefix), h.c.premises.not_in(others), months)
 
 
 def registered_on(day_first: date, day_last: date) -> sa.ColumnElement[bool]:
@@ -106,6 +121,12 @@ def shift_month(month: str, by: int) -> str:
     year, number = parse_month(month)
     index = year * 12 + number - 1 + by
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_span(first: str, last: str) -> int:
+    """Give the number of months from first to last, inclusive."""
+    (y1, m1), (y2, m2) = parse_month(first), parse_month(last)
+    return (y2 - y1) * 12 + m2 - m1 + 1
 
 
 def month_range(first: str, last: str) -> list[str]:

@@ -184,13 +184,20 @@ def _breeding_stock(conn: Connection, prefix: str, month: str) -> list[BreedStoc
         .select_from(st.join(s, s.c.entry_seq == st.c.entry_seq))
         .where(st.c.ear_tag == a.c.ear_tag, s.c.date <= month_end)
     )
-    located = (
-        sa.select(a.c.breed, a.c.sex, sa.func.coalesce(last_place, a.c.birth_premises).label("at"))
-        .where(sa.or_(premises_in(a.c.birth_premises, prefix), a.c.ear_tag.in_(moved_in)))
-        .where(a.c.sex.in_(("male", "female")), ~sa.exists(slaughtered))
-        .where(a.c.birth_date <= month_end - timedelta(days=BREEDING_AGE_DAYS))
-        .subquery()
-    )
+
+    def candidates(where: sa.ColumnElement[bool]) -> sa.Select[tuple[str, str, str]]:
+        at = sa.func.coalesce(last_place, a.c.birth_premises).label("at")
+        return (
+            sa.select(a.c.breed, a.c.sex, at)
+            .where(where, a.c.sex.in_(("male", "female")), ~sa.exists(slaughtered))
+            .where(a.c.birth_date <= month_end - timedelta(days=BREEDING_AGE_DAYS))
+        )
+
+    # Two index-friendly sets (born here; moved in from elsewhere) rather than one OR.
+    born_here = premises_in(a.c.birth_premises, prefix)
+    located = sa.union_all(
+        candidates(born_here), candidates(sa.and_(a.c.ear_tag.in_(moved_in), ~born_here))
+    ).subquery()
     query = (
         sa.select(located.c.breed, located.c.sex, sa.func.count())
         .where(premises_in(located.c["at"], prefix))

@@ -9,6 +9,23 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+# The herd report's counts as this revision knows them (pigdata.domain.records.HERD_COUNTS).
+HERD_COUNTS = (
+    "breeding_sows",
+    "replacement_gilts",
+    "boars",
+    "piglets",
+    "finishers",
+    "matings",
+    "farrowings",
+    "born_alive",
+    "weaned",
+    "deaths",
+    "sold_for_slaughter",
+    "moved_in",
+    "moved_out",
+)
+
 revision = "0004_stats"
 down_revision = "0003"
 branch_labels = None
@@ -40,15 +57,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("region", name=op.f("pk_farmland_settings")),
     )
     op.create_index(
-        "ix_herd_reports_premises_month_sows",
+        "ix_herd_reports_premises_month_counts",
         "herd_reports",
-        ["premises", "month", "breeding_sows"],
+        ["premises", "month", *HERD_COUNTS],
     )
     op.create_index("ix_premises_premises_type_township", "premises", ["premises_type", "township"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_premises_premises_type_township", table_name="premises")
-    op.drop_index("ix_herd_reports_premises_month_sows", table_name="herd_reports")
+    op.drop_index("ix_herd_reports_premises_month_counts", table_name="herd_reports")
     op.drop_table("farmland_settings")
     op.drop_table("capacity_settings")
