@@ -9,22 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-# The herd report's counts as this revision knows them (pigdata.domain.records.HERD_COUNTS).
-HERD_COUNTS = (
-    "breeding_sows",
-    "replacement_gilts",
-    "boars",
-    "piglets",
-    "finishers",
-    "matings",
-    "farrowings",
-    "born_alive",
-    "weaned",
-    "deaths",
-    "sold_for_slaughter",
-    "moved_in",
-    "moved_out",
-)
+from pigdata.domain.records import HERD_COUNTS
 
 revision = "0004_stats"
 down_revision = "0003"
