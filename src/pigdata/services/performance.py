@@ -208,16 +208,15 @@ def _compute(conn: Connection, region: Region, month: str, window: int) -> Regio
     served = _matings(conn, region.prefix, shift_month(first, -lag), shift_month(month, -lag))
     matings = np.array([served.get(str(r.premises), 0) for r in rows], dtype=np.float64)
     values = _figures(rows, matings)
+    # Round and turn NaN into None a whole column at a time, then build each farm's row.
+    columns = {
+        name: [None if v != v else v for v in np.round(values[name], 2).tolist()]
+        for name in FIGURES
+    }
+    months = values["_months"].astype(int).tolist()
+    sows = np.round(values["_sows"], 1).tolist()
     farms = [
-        FarmFigures(
-            farm=str(r.premises),
-            months_reported=int(values["_months"][i]),
-            average_sows=round(float(values["_sows"][i]), 1),
-            figures={
-                name: None if np.isnan(values[name][i]) else round(float(values[name][i]), 2)
-                for name in FIGURES
-            },
-        )
+        FarmFigures(str(r.premises), months[i], sows[i], {n: columns[n][i] for n in FIGURES})
         for i, r in enumerate(rows)
     ]
     return RegionPerformance(region.code, region.name, month, window, farms, _benchmarks(values))
