@@ -94,15 +94,25 @@ class CapacityReport:
     alerts: list[ZoneAlert] = field(default_factory=list)
 
 
-def _setting(conn: Connection, region: str, month: str, column: str) -> sa.Row[tuple[object, ...]]:
+Settings = list[sa.Row[tuple[object, ...]]]
+
+
+def settings_in_force(conn: Connection, region: Region, month: str) -> Settings:
+    """Give the capacity settings of a region and the regions enclosing it that are in force
+    by a month, newest first (one query)."""
     s = t.capacity_settings
     query = (
         sa.select(s)
-        .where(s.c.region == region, s.c.effective_month <= month, s.c[column].is_not(None))
+        .where(s.c.region.in_(_enclosing(region)), s.c.effective_month <= month)
         .order_by(s.c.effective_month.desc())
-        .limit(1)
     )
-    return conn.execute(query).first()  # type: ignore[return-value]
+    return list(conn.execute(query))
+
+
+def _setting(settings: Settings, region: str, column: str) -> sa.Row[tuple[object, ...]] | None:
+    return next(
+        (r for r in settings if r.region == region and getattr(r, column) is not None), None
+    )
 
 
 def _enclosing(region: Region) -> list[str]:
@@ -114,11 +124,11 @@ def _enclosing(region: Region) -> list[str]:
     return [*codes, NATION]
 
 
-def bands_for(conn: Connection, region: Region, month: str) -> tuple[Bands, str, RuleSet]:
+def bands_for(region: Region, month: str, settings: Settings) -> tuple[Bands, str, RuleSet]:
     """Give the bands in force for a region in a month, their source and the rule set."""
     rules = rule_set_on(month_bounds(month)[0])
     for code in _enclosing(region):
-        row = _setting(conn, code, month, "green_low")
+        row = _setting(settings, code, "green_low")
         if row is not None:
             bands = Bands(row.green_low, row.green_high, row.yellow_low, row.yellow_high)
             return bands, f"{code} {row.effective_month}: {row.source}", rules
@@ -137,10 +147,10 @@ def _monthly_sows(conn: Connection, prefix: str, month: str) -> dict[str, tuple[
 
 
 def normal_holding(
-    conn: Connection, region: Region, month: str, rules: RuleSet, by_month: dict[str, int]
+    region: Region, rules: RuleSet, settings: Settings, by_month: dict[str, int]
 ) -> NormalHolding | None:
     """Give a region's normal holding in a month (None when nothing can give one)."""
-    row = _setting(conn, region.code, month, "normal_holding")
+    row = _setting(settings, region.code, "normal_holding")
     if row is not None:
         return NormalHolding(int(row.normal_holding), "configured", str(row.source))
     if region.code == NATION:
@@ -207,8 +217,9 @@ def capacity_status(conn: Connection, region: str, month: str) -> CapacityReport
     parse_month(month)
     reported = _monthly_sows(conn, place.prefix, month)
     by_month = {m: sows for m, (_, sows) in reported.items()}
-    bands, bands_source, rules = bands_for(conn, place, month)
-    holding = normal_holding(conn, place, month, rules, by_month)
+    settings = settings_in_force(conn, place, month)
+    bands, bands_source, rules = bands_for(place, month, settings)
+    holding = normal_holding(place, rules, settings, by_month)
     months = month_range(shift_month(month, -HISTORY_MONTHS), month)
     registered = registered_farms(conn, place.prefix, months, None)
     zoned = _zone_months(months, reported, registered, holding.sows if holding else None, bands)
