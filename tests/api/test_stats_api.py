@@ -98,3 +98,34 @@ def test_capacity_with_a_configured_holding(server: str, tokens: dict[str, str])
         {"month": "2024-08", "left": "green", "entered": "red", "ratio_pct": 68.75}
     ]
     assert listed.json()[0]["bands"]["yellow_low"] == 83
+
+
+def test_every_service_answers_on_the_demo(engine: Engine, settings: Settings, server: str) -> None:
+    from pigdata.cli.serve import load_demo
+    from pigdata.synth import DemoSpec
+
+    load_demo(engine, settings, DemoSpec(scale=0.2, months=13, start_month="2023-08"))
+    admin = create_token(engine, "admin", Role.admin).secret
+    month = {"month": "2024-08"}
+    with client(server, admin) as api:
+        production = api.get(
+            "/api/v1/stats/production",
+            params={"region": "500153", "from": "2024-08", "to": "2024-08", "parts": True},
+        )
+        capacity = api.get("/api/v1/capacity", params={"region": "500153", **month})
+        farms = api.get("/api/v1/performance", params={"region": "500153", **month})
+        resources = api.get("/api/v1/resources", params={"region": "500153", **month})
+    for answer in (production, capacity, farms, resources):
+        assert answer.status_code == 200, answer.text
+    figures = production.json()
+    total = figures["months"][0]["inventory"]["breeding_sows"]
+    parts = sum(p[0]["inventory"]["breeding_sows"] for p in figures["parts"].values())
+    assert total > 0 and parts == total
+    assert capacity.json()["current"]["breeding_sows"] == total
+    assert capacity.json()["normal_holding"]["basis"] == "derived"
+    farm = farms.json()["farms"][0]["farm"]
+    with client(server, admin) as api:
+        one = api.get(f"/api/v1/performance/farms/{farm}", params=month)
+    assert one.status_code == 200 and one.json()["own"]["farm"] == farm
+    assert resources.json()["capacity"]["sows_on_reporting_farms"] == total
+    assert resources.json()["native_breeds"][0]["breed"] == "荣昌猪"
