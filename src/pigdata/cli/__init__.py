@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pigdata.cli import admin, data, health, ledger, serve, trace, witness
+from pigdata.cli import admin, data, health, ledger, serve, stats, trace, witness
 
 app = typer.Typer(
     help="pigdata — 开放生猪大数据平台 / open live-pig big data platform",
@@ -24,6 +24,12 @@ app.add_typer(health.health_app, name="health")
 app.command()(ledger.verify)
 app.command("trace")(trace.trace_command)
 app.command("verify-proof")(trace.verify_proof)
+app.command()(stats.production)
+app.command()(stats.capacity)
+app.command("capacity-set")(stats.capacity_set)
+app.command()(stats.performance)
+app.command()(stats.resources)
+app.command("farmland-set")(stats.farmland_set)
 
 
 def main() -> None:

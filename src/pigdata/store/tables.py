@@ -277,3 +277,42 @@ api_tokens = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revoked_at", sa.String(32)),
 )
+
+# --- regional settings of government services -----------------------------------------------
+# A region's own capacity-regulation figures (normal holding, zone bands), set by an admin or
+# a government of the region, each version kept with the month it takes effect from. These
+# are settings of the node, not records of the chain, so they are not in the ledger.
+capacity_settings = sa.Table(
+    "capacity_settings",
+    metadata,
+    sa.Column("region", sa.String(9), primary_key=True),
+    sa.Column("effective_month", sa.String(7), primary_key=True),
+    sa.Column("normal_holding", sa.Integer),
+    sa.Column("green_low", sa.Float),
+    sa.Column("green_high", sa.Float),
+    sa.Column("yellow_low", sa.Float),
+    sa.Column("yellow_high", sa.Float),
+    sa.Column("source", sa.String(500), nullable=False),
+    sa.Column("set_by", sa.String(120), nullable=False),
+    sa.Column("set_at", sa.String(32), nullable=False),
+)
+
+# A region's farmland (hectares) for the manure load per hectare, with its source.
+farmland_settings = sa.Table(
+    "farmland_settings",
+    metadata,
+    sa.Column("region", sa.String(9), primary_key=True),
+    sa.Column("hectares", sa.Float, nullable=False),
+    sa.Column("source", sa.String(500), nullable=False),
+    sa.Column("set_by", sa.String(120), nullable=False),
+    sa.Column("set_at", sa.String(32), nullable=False),
+)
+
+# Regional statistics sum the counts of a region's farms (a range of farm codes) over months.
+# With every count in the index the reports' scattered rows are not read: one region's
+# reports lie side by side in it (an index-only range scan), at the cost of a second copy.
+sa.Index("ix_herd_reports_premises_month_counts", herd_reports.c.premises, herd_reports.c.month,
+         *(herd_reports.c[name] for name in HERD_COUNTS))  # fmt: skip
+
+# The non-farm premises of a region, which regional herd statistics leave out.
+sa.Index("ix_premises_premises_type_township", premises.c.premises_type, premises.c.township)

@@ -1,0 +1,141 @@
+"""Government statistics: production by region and month, and capacity regulation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from pigdata.api.deps import Conn, EngineDep, Who
+from pigdata.api.problems import Problem
+from pigdata.domain.capacity_zones import Bands
+from pigdata.services import capacity, performance, resources
+from pigdata.services.production import RegionProduction, production_statistics
+from pigdata.services.regional import InvalidQuery
+
+router = APIRouter(prefix="/api/v1", tags=["statistics"])
+
+T = TypeVar("T")
+MonthParam = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
+
+
+def answer(call: Callable[[], T]) -> T:
+    """Give a service's answer; a query that breaks a rule becomes a 422 problem."""
+    try:
+        return call()
+    except InvalidQuery as error:
+        raise Problem(422, "Invalid query", str(error)) from error
+
+
+@router.get("/stats/production")
+def production(
+    conn: Conn,
+    region: str,
+    first: Annotated[str, Query(alias="from", pattern=r"^\d{4}-\d{2}$")],
+    last: Annotated[str, Query(alias="to", pattern=r"^\d{4}-\d{2}$")],
+    parts: bool = False,
+) -> RegionProduction:
+    """Give a region's herd inventory and flows by month, each with its completeness (public).
+
+    `region` is a division code of any level or 000000 for the nation; with `parts=true` the
+    divisions one level down come too.
+    """
+    return answer(lambda: production_statistics(conn, region, first, last, by_part=parts))
+
+
+@router.get("/capacity")
+def capacity_status(conn: Conn, region: str, month: MonthParam) -> capacity.CapacityReport:
+    """Give a region's breeding sows against its normal holding: zone, change, alerts (public)."""
+    return answer(lambda: capacity.capacity_status(conn, region, month))
+
+
+class CapacitySettingIn(BaseModel):
+    """A region's own normal holding and/or zone bands from a month on, with their source."""
+
+    region: str
+    effective_month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    normal_holding: int | None = Field(default=None, gt=0)
+    green_low: float | None = None
+    green_high: float | None = None
+    yellow_low: float | None = None
+    yellow_high: float | None = None
+    source: str = Field(min_length=1, max_length=500)
+
+    def to_setting(self) -> capacity.CapacitySetting:
+        values = (self.green_low, self.green_high, self.yellow_low, self.yellow_high)
+        if any(v is not None for v in values) and any(v is None for v in values):
+            raise InvalidQuery(
+                "bands: 四个界限须同时给出 / bands: give all four of green_low, green_high, "
+                "yellow_low, yellow_high"
+            )
+        bands = Bands(*values) if values[0] is not None else None  # type: ignore[arg-type]
+        return capacity.CapacitySetting(
+            self.region, self.effective_month, self.normal_holding, bands, self.source
+        )
+
+
+@router.get("/capacity/settings")
+def list_capacity_settings(conn: Conn, region: str) -> list[capacity.CapacitySetting]:
+    """Give every version of a region's own capacity figures (public)."""
+    return answer(lambda: capacity.capacity_settings(conn, region))
+
+
+@router.put("/capacity/settings", status_code=204)
+def put_capacity_setting(body: CapacitySettingIn, engine: EngineDep, who: Who) -> None:
+    """Set a region's normal holding and/or bands from a month on (admin, or its government)."""
+    setting = answer(body.to_setting)
+    with engine.begin() as conn:
+        answer(lambda: capacity.set_capacity(conn, who, setting))
+
+
+Window = Annotated[int, Query(ge=1, le=performance.MAX_WINDOW, description="months")]
+
+
+@router.get("/performance/farms/{farm}")
+def farm_performance(
+    farm: str,
+    conn: Conn,
+    who: Who,
+    month: MonthParam,
+    window: Window = 12,
+    peers: str | None = None,
+) -> performance.FarmPerformance:
+    """Give a farm's sow-herd figures beside its peers' top 10 %, median and bottom 10 %.
+
+    A farm token sees only its own farm, a government the farms of its region. Peers are the
+    farm's county unless `peers` names another region containing it; a group of fewer than
+    5 farms is never shown.
+    """
+    return answer(lambda: performance.farm_performance(conn, who, farm, month, window, peers))
+
+
+@router.get("/performance")
+def region_performance(
+    conn: Conn, who: Who, region: str, month: MonthParam, window: Window = 12
+) -> performance.RegionPerformance:
+    """Give every farm's figures in a region with the benchmarks (its government, admin)."""
+    return answer(lambda: performance.region_performance(conn, who, region, month, window))
+
+
+@router.get("/resources")
+def regional_resources(conn: Conn, region: str, month: MonthParam) -> resources.RegionalResources:
+    """Give a region's farms by size class, capacity in use, breeding stock by breed (native
+    breeds on their own) and manure load in pig equivalents per hectare (public)."""
+    return answer(lambda: resources.regional_resources(conn, region, month))
+
+
+class FarmlandIn(BaseModel):
+    """A region's farmland in hectares, with where the figure comes from."""
+
+    region: str
+    hectares: float = Field(gt=0)
+    source: str = Field(min_length=1, max_length=500)
+
+
+@router.put("/resources/farmland", status_code=204)
+def put_farmland(body: FarmlandIn, engine: EngineDep, who: Who) -> None:
+    """Set a region's farmland (admin, or the region's government)."""
+    with engine.begin() as conn:
+        answer(lambda: resources.set_farmland(conn, who, body.region, body.hectares, body.source))
