@@ -1,0 +1,74 @@
+"""Market commands: price warnings, price index, forecasts and their backtest, outlook."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from pigdata.cli._common import console, fail, open_store
+from pigdata.domain.regions import NATION, UnknownDivision
+from pigdata.services.market.warnings import price_warnings
+
+market_app = typer.Typer(help="Market services / 市场服务", no_args_is_help=True)
+
+Region = Annotated[str, typer.Option(help="division code; 100000 is the nation")]
+Start = Annotated[str | None, typer.Option(help="first day, YYYY-MM-DD")]
+End = Annotated[str | None, typer.Option(help="last day, YYYY-MM-DD")]
+
+
+def parse_day(text: str | None, name: str) -> date | None:
+    """Give a day from YYYY-MM-DD, or exit with a message naming the option."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise fail(f"--{name} 应为 YYYY-MM-DD / --{name} must be YYYY-MM-DD: {text}") from error
+
+
+def _level(level: int | None) -> str:
+    return "-" if level is None else f"{level} 级 / level {level}"
+
+
+@market_app.command("warnings")
+def warnings_command(
+    region: Region = NATION, start: Start = None, end: End = None, all_weeks: bool = False
+) -> None:
+    """Print the hog–grain ratio warnings (and the retail upside) with their alerts."""
+    engine = open_store()
+    try:
+        with engine.connect() as conn:
+            found = price_warnings(conn, region, parse_day(start, "start"), parse_day(end, "end"))
+    except UnknownDivision as error:
+        raise fail(str(error)) from error
+    for rules in found.rules:
+        console.print(f"{rules.name}, from {rules.effective}: {rules.source}", markup=False)
+    if found.corn_region and found.corn_region != region:
+        console.print(f"corn price of {found.corn_region} / 玉米价格取自 {found.corn_region}")
+    if all_weeks:
+        weeks = Table("week 周", "hog 生猪", "corn 玉米", "ratio 猪粮比", "level 预警")
+        for r in found.ratio:
+            weeks.add_row(
+                r.week.isoformat(),
+                f"{r.hog:.2f}",
+                f"{r.corn:.3f}",
+                f"{r.ratio:.2f}",
+                _level(r.level),
+            )
+        console.print(weeks)
+    alerts = Table("week 周", "side 方向", "event 事件", "level 预警", "before 之前", "value 数值")
+    for a in found.alerts:
+        alerts.add_row(
+            a.week.isoformat(),
+            a.side,
+            a.event,
+            _level(a.level),
+            _level(a.previous),
+            f"{a.value:.2f}" if a.side == "downside" else f"{a.value:+.1%}",
+        )
+    console.print(alerts)
+    if not found.ratio:
+        console.print("no weeks with both hog and corn prices / 没有同时有生猪和玉米价格的周")

@@ -1,0 +1,151 @@
+"""A region's weekly price of an item, volume-weighted across its collection points.
+
+Which quotes speak for a region (docs/market.md): its collection points (markets and other
+premises inside it) when any quoted the item; else the average published for the region
+itself (a quote at its own code); else the averages of the divisions inside it, equally
+weighted. Weeks end on Sunday. A point's weekly price is the mean of its quotes that week;
+its weight is the head it traded that week (trades at that premises); a week in which no
+quoted point traded weighs the points equally. Prices are in yuan/kg (yuan/tonne ÷ 1000);
+quotes per head cannot be put per kg and are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import numpy.typing as npt
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from pigdata.access.principal import region_prefix
+from pigdata.domain import regions
+from pigdata.store import tables as t
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+PER_KG = {"yuan/kg": 1.0, "yuan/tonne": 0.001}
+PREMISES_CODE_LENGTH = 10
+QuoteRow = tuple[str, date, str, float, int]  # location, day, unit, sum of prices, quotes
+
+
+@dataclass(frozen=True)
+class WeeklyPrices:
+    """One item's weekly prices in a region; `weeks` are consecutive Sundays."""
+
+    region: str
+    item: str
+    source: str  # "collection_points" | "published" | "subdivisions" | "none"
+    weeks: tuple[date, ...]
+    price: FloatArray  # yuan/kg, NaN in a week without quotes
+    points: IntArray  # collection points quoted each week
+    volume: IntArray  # head traded at those points each week (0: equal weights)
+
+
+def week_ending(day: date) -> date:
+    """Give the Sunday that ends a day's week."""
+    return day + timedelta(days=6 - day.weekday())
+
+
+def _ordinal_sunday(ordinals: IntArray) -> IntArray:
+    # date(1, 1, 1) is a Monday with ordinal 1, so (ordinal - 1) % 7 is the weekday.
+    return ordinals + (6 - (ordinals - 1) % 7)
+
+
+def _quotes(
+    conn: Connection, prefix: str, item: str, start: date | None, end: date | None
+) -> list[QuoteRow]:
+    q = t.price_quotes
+    query = (
+        sa.select(q.c.location, q.c.date, q.c.unit, sa.func.sum(q.c.price), sa.func.count())
+        .where(q.c.item == item, q.c.unit.in_(tuple(PER_KG)))
+        .group_by(q.c.location, q.c.date, q.c.unit)
+    )
+    if prefix:
+        query = query.where(q.c.location.startswith(prefix))
+    if start is not None:
+        query = query.where(q.c.date >= start)
+    if end is not None:
+        query = query.where(q.c.date <= end)
+    return [(str(a), b, str(c), float(d), int(e)) for a, b, c, d, e in conn.execute(query)]
+
+
+def _choose(rows: list[QuoteRow], region: str) -> tuple[str, list[QuoteRow]]:
+    points = [r for r in rows if len(r[0]) == PREMISES_CODE_LENGTH]
+    if points:
+        return "collection_points", points
+    own = [r for r in rows if r[0] == region]
+    if own:
+        return "published", own
+    return ("subdivisions", rows) if rows else ("none", [])
+
+
+def _volumes(conn: Connection, prefix: str, first: int, last: int) -> dict[tuple[str, int], int]:
+    tr = t.trades
+    rows = conn.execute(
+        sa.select(tr.c.market, tr.c.date, sa.func.sum(tr.c.head_count))
+        .where(
+            tr.c.market.startswith(prefix),
+            tr.c.date >= date.fromordinal(first - 6),
+            tr.c.date <= date.fromordinal(last),
+        )
+        .group_by(tr.c.market, tr.c.date)
+    )
+    out: dict[tuple[str, int], int] = {}
+    for market, day, head in rows:
+        key = (str(market), week_ending(day).toordinal())
+        out[key] = out.get(key, 0) + int(head)
+    return out
+
+
+def weekly_prices(
+    conn: Connection,
+    region: str,
+    item: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> WeeklyPrices:
+    """Give an item's weekly price in a region (a division code of any level)."""
+    regions.require(region)
+    prefix = region_prefix(region)
+    source, rows = _choose(_quotes(conn, prefix, item, start, end), region)
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return WeeklyPrices(region, item, source, (), np.zeros(0), empty, empty)
+    locations = sorted({r[0] for r in rows})
+    where = {code: i for i, code in enumerate(locations)}
+    loc = np.array([where[r[0]] for r in rows], dtype=np.int64)
+    sunday = _ordinal_sunday(np.array([r[1].toordinal() for r in rows], dtype=np.int64))
+    per_kg = np.array([PER_KG[r[2]] for r in rows])
+    total = np.array([float(r[3]) for r in rows]) * per_kg
+    count = np.array([int(r[4]) for r in rows], dtype=np.float64)
+    first, last = int(sunday.min()), int(sunday.max())
+    n_weeks = (last - first) // 7 + 1
+    cell = ((sunday - first) // 7) * len(locations) + loc
+    shape = (n_weeks, len(locations))
+    sums = np.bincount(cell, total, n_weeks * len(locations)).reshape(shape)
+    counts = np.bincount(cell, count, n_weeks * len(locations)).reshape(shape)
+    quoted = counts > 0
+    mean = np.divide(sums, counts, out=np.zeros(shape), where=quoted)
+    volume = np.zeros(shape)
+    if source == "collection_points":
+        for (market, sun), head in _volumes(conn, prefix, first, last).items():
+            if market in where and first <= sun <= last:
+                volume[(sun - first) // 7, where[market]] = head
+    volume = np.where(quoted, volume, 0.0)
+    traded = volume.sum(axis=1)
+    weights = np.where(traded[:, None] > 0, volume, quoted.astype(np.float64))
+    weight_sum = weights.sum(axis=1)
+    price = np.full(n_weeks, np.nan)
+    np.divide((weights * mean).sum(axis=1), weight_sum, out=price, where=weight_sum > 0)
+    weeks = tuple(date.fromordinal(first + 7 * k) for k in range(n_weeks))
+    return WeeklyPrices(
+        region,
+        item,
+        source,
+        weeks,
+        price,
+        quoted.sum(axis=1).astype(np.int64),
+        traded.astype(np.int64),
+    )
