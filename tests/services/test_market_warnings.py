@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+from market_builders import quote, trade
 from sqlalchemy.engine import Engine
 
 from pigdata.access.principal import ADMIN
@@ -21,28 +22,6 @@ from builders import MARKET, RONGCHANG_TOWN, TODAY, district, ingest, premises
 NATIONAL_FILE = Path("/work/shared/data/prices/china_national_weekly_2016_2022.csv")
 MARKET_2 = "5001530005"
 FIRST_SUNDAY = date(2024, 3, 3)
-
-
-def quote(location: str, day: date, item: str, price: str, unit: str = "yuan/kg") -> dict[str, Any]:
-    return {
-        "kind": "price_quote",
-        "location": location,
-        "date": day.isoformat(),
-        "item": item,
-        "price": price,
-        "unit": unit,
-    }
-
-
-def trade(market: str, day: date, head: int) -> dict[str, Any]:
-    return {
-        "kind": "trade",
-        "market": market,
-        "date": day.isoformat(),
-        "head_count": head,
-        "avg_weight_kg": "115",
-        "avg_price": "14",
-    }
 
 
 def five_weeks() -> list[dict[str, Any]]:

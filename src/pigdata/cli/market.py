@@ -9,7 +9,9 @@ import typer
 from rich.table import Table
 
 from pigdata.cli._common import console, fail, open_store
+from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION, UnknownDivision
+from pigdata.services.market.price_index import BasePeriodEmpty, price_index
 from pigdata.services.market.warnings import price_warnings
 
 market_app = typer.Typer(help="Market services / 市场服务", no_args_is_help=True)
@@ -72,3 +74,35 @@ def warnings_command(
     console.print(alerts)
     if not found.ratio:
         console.print("no weeks with both hog and corn prices / 没有同时有生猪和玉米价格的周")
+
+
+@market_app.command("index")
+def index_command(
+    region: Region = NATION,
+    item: Annotated[PriceItem, typer.Option(help="what is priced")] = PriceItem.live_hog,
+    base_start: Annotated[str | None, typer.Option(help="base period's first day")] = None,
+    base_end: Annotated[str | None, typer.Option(help="base period's last day")] = None,
+) -> None:
+    """Print the weekly price index of an item in a region (base period = 100)."""
+    engine = open_store()
+    try:
+        with engine.connect() as conn:
+            found = price_index(
+                conn,
+                region,
+                item.value,
+                parse_day(base_start, "base-start"),
+                parse_day(base_end, "base-end"),
+            )
+    except (UnknownDivision, BasePeriodEmpty) as error:
+        raise fail(str(error)) from error
+    title = f"{found.item} {found.region} base {found.base_start}–{found.base_end} = 100"
+    table = Table("week 周", "index 指数", "price 价格 yuan/kg", "points 采价点", title=title)
+    for w in found.weeks:
+        table.add_row(
+            w.week.isoformat(),
+            "-" if w.index is None else f"{w.index:.1f}",
+            "-" if w.price is None else f"{w.price:.2f}",
+            str(w.points),
+        )
+    console.print(table)

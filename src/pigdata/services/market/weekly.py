@@ -99,6 +99,72 @@ def _volumes(conn: Connection, prefix: str, first: int, last: int) -> dict[tuple
     return out
 
 
+@dataclass(frozen=True)
+class PointPrices:
+    """Each collection point's mean price (NaN: no quote) and head traded, week by week."""
+
+    source: str
+    weeks: tuple[date, ...]
+    locations: tuple[str, ...]
+    mean: FloatArray  # weeks × locations, yuan/kg
+    volume: FloatArray  # weeks × locations, head traded (0 where not quoted)
+
+
+def point_prices(
+    conn: Connection,
+    region: str,
+    item: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> PointPrices:
+    """Give the weekly prices and volumes of the points that speak for a region."""
+    regions.require(region)
+    prefix = region_prefix(region)
+    source, rows = _choose(_quotes(conn, prefix, item, start, end), region)
+    if not rows:
+        return PointPrices(source, (), (), np.zeros((0, 0)), np.zeros((0, 0)))
+    locations = sorted({r[0] for r in rows})
+    where = {code: i for i, code in enumerate(locations)}
+    loc = np.array([where[r[0]] for r in rows], dtype=np.int64)
+    sunday = _ordinal_sunday(np.array([r[1].toordinal() for r in rows], dtype=np.int64))
+    per_kg = np.array([PER_KG[r[2]] for r in rows])
+    total = np.array([r[3] for r in rows]) * per_kg
+    count = np.array([r[4] for r in rows], dtype=np.float64)
+    first, last = int(sunday.min()), int(sunday.max())
+    n_weeks = (last - first) // 7 + 1
+    cell = ((sunday - first) // 7) * len(locations) + loc
+    shape = (n_weeks, len(locations))
+    sums = np.bincount(cell, total, n_weeks * len(locations)).reshape(shape)
+    counts = np.bincount(cell, count, n_weeks * len(locations)).reshape(shape)
+    quoted = counts > 0
+    mean = np.full(shape, np.nan)
+    np.divide(sums, counts, out=mean, where=quoted)
+    volume = np.zeros(shape)
+    if source == "collection_points":
+        for (market, sun), head in _volumes(conn, prefix, first, last).items():
+            if market in where and first <= sun <= last:
+                volume[(sun - first) // 7, where[market]] = head
+    weeks = tuple(date.fromordinal(first + 7 * k) for k in range(n_weeks))
+    return PointPrices(source, weeks, tuple(locations), mean, np.where(quoted, volume, 0.0))
+
+
+def weighted_mean(mean: FloatArray, volume: FloatArray) -> FloatArray:
+    """Give each row's volume-weighted mean over its quoted points (equal weights in a row
+    without volume; NaN in a row without quotes)."""
+    quoted = ~np.isnan(mean)
+    traded = volume.sum(axis=1)
+    weights = np.where(traded[:, None] > 0, volume, quoted.astype(np.float64))
+    weight_sum = weights.sum(axis=1)
+    out = np.full(mean.shape[0], np.nan)
+    np.divide(
+        (weights * np.where(quoted, mean, 0.0)).sum(axis=1),
+        weight_sum,
+        out=out,
+        where=weight_sum > 0,
+    )
+    return out
+
+
 def weekly_prices(
     conn: Connection,
     region: str,
@@ -107,45 +173,13 @@ def weekly_prices(
     end: date | None = None,
 ) -> WeeklyPrices:
     """Give an item's weekly price in a region (a division code of any level)."""
-    regions.require(region)
-    prefix = region_prefix(region)
-    source, rows = _choose(_quotes(conn, prefix, item, start, end), region)
-    if not rows:
-        empty = np.zeros(0, dtype=np.int64)
-        return WeeklyPrices(region, item, source, (), np.zeros(0), empty, empty)
-    locations = sorted({r[0] for r in rows})
-    where = {code: i for i, code in enumerate(locations)}
-    loc = np.array([where[r[0]] for r in rows], dtype=np.int64)
-    sunday = _ordinal_sunday(np.array([r[1].toordinal() for r in rows], dtype=np.int64))
-    per_kg = np.array([PER_KG[r[2]] for r in rows])
-    total = np.array([float(r[3]) for r in rows]) * per_kg
-    count = np.array([int(r[4]) for r in rows], dtype=np.float64)
-    first, last = int(sunday.min()), int(sunday.max())
-    n_weeks = (last - first) // 7 + 1
-    cell = ((sunday - first) // 7) * len(locations) + loc
-    shape = (n_weeks, len(locations))
-    sums = np.bincount(cell, total, n_weeks * len(locations)).reshape(shape)
-    counts = np.bincount(cell, count, n_weeks * len(locations)).reshape(shape)
-    quoted = counts > 0
-    mean = np.divide(sums, counts, out=np.zeros(shape), where=quoted)
-    volume = np.zeros(shape)
-    if source == "collection_points":
-        for (market, sun), head in _volumes(conn, prefix, first, last).items():
-            if market in where and first <= sun <= last:
-                volume[(sun - first) // 7, where[market]] = head
-    volume = np.where(quoted, volume, 0.0)
-    traded = volume.sum(axis=1)
-    weights = np.where(traded[:, None] > 0, volume, quoted.astype(np.float64))
-    weight_sum = weights.sum(axis=1)
-    price = np.full(n_weeks, np.nan)
-    np.divide((weights * mean).sum(axis=1), weight_sum, out=price, where=weight_sum > 0)
-    weeks = tuple(date.fromordinal(first + 7 * k) for k in range(n_weeks))
+    points = point_prices(conn, region, item, start, end)
     return WeeklyPrices(
         region,
         item,
-        source,
-        weeks,
-        price,
-        quoted.sum(axis=1).astype(np.int64),
-        traded.astype(np.int64),
+        points.source,
+        points.weeks,
+        weighted_mean(points.mean, points.volume),
+        (~np.isnan(points.mean)).sum(axis=1).astype(np.int64),
+        points.volume.sum(axis=1).astype(np.int64),
     )
