@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+NATIONAL_FILE = Path("/work/shared/data/prices/china_national_weekly_2016_2022.csv")
 
 
 def quote(location: str, day: date, item: str, price: str, unit: str = "yuan/kg") -> dict[str, Any]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-from market_builders import quote, trade
+from market_builders import NATIONAL_FILE, quote, trade
 from sqlalchemy.engine import Engine
 
 from pigdata.access.principal import ADMIN
@@ -19,7 +18,6 @@ from pigdata.services.market.warnings import downside_levels, price_warnings, ru
 
 from builders import MARKET, RONGCHANG_TOWN, TODAY, district, ingest, premises
 
-NATIONAL_FILE = Path("/work/shared/data/prices/china_national_weekly_2016_2022.csv")
 MARKET_2 = "5001530005"
 FIRST_SUNDAY = date(2024, 3, 3)
 

@@ -11,6 +11,8 @@ from rich.table import Table
 from pigdata.cli._common import console, fail, open_store
 from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION, UnknownDivision
+from pigdata.services.market.backtest import backtest_prices
+from pigdata.services.market.forecast import forecast_prices
 from pigdata.services.market.price_index import BasePeriodEmpty, price_index
 from pigdata.services.market.warnings import price_warnings
 
@@ -104,5 +106,79 @@ def index_command(
             "-" if w.index is None else f"{w.index:.1f}",
             "-" if w.price is None else f"{w.price:.2f}",
             str(w.points),
+        )
+    console.print(table)
+
+
+Item = Annotated[PriceItem, typer.Option(help="what is priced")]
+
+
+@market_app.command("forecast")
+def forecast_command(
+    region: Region = NATION,
+    item: Item = PriceItem.live_hog,
+    horizon: Annotated[int, typer.Option(min=1, max=26, help="weeks ahead")] = 26,
+    level: Annotated[float, typer.Option(min=0.5, max=0.99, help="interval level")] = 0.8,
+) -> None:
+    """Print the weekly price forecast with prediction intervals."""
+    engine = open_store()
+    try:
+        with engine.connect() as conn:
+            found = forecast_prices(conn, region, item.value, horizon, level)
+    except ValueError as error:  # unknown region, too short a history
+        raise fail(str(error)) from error
+    signal = found.supply_signal or "none / 无"
+    title = f"{found.item} {found.region} from {found.origin}; {found.model}; supply: {signal}"
+    table = Table("week 周", "h", "forecast 预测", f"{found.level:.0%} interval 区间", title=title)
+    for w in found.weeks:
+        table.add_row(
+            w.week.isoformat(), str(w.horizon), f"{w.mean:.2f}", f"{w.lower:.2f}–{w.upper:.2f}"
+        )
+    console.print(table)
+
+
+@market_app.command("backtest")
+def backtest_command(
+    region: Region = NATION,
+    item: Item = PriceItem.live_hog,
+    step: Annotated[int, typer.Option(min=1, max=52, help="weeks between origins")] = 4,
+) -> None:
+    """Print the rolling-origin backtest: MAPE per horizon against naive and seasonal naive."""
+    engine = open_store()
+    try:
+        with engine.connect() as conn:
+            found = backtest_prices(conn, region, item.value, step=step)
+    except ValueError as error:
+        raise fail(str(error)) from error
+    title = (
+        f"{found.item} {found.region}: {found.origins} origins {found.first_origin} – "
+        f"{found.last_origin}, every {found.step_weeks} weeks; history from "
+        f"{found.history_start}; supply signal {'yes' if found.supply_signal else 'no'}"
+    )
+    table = Table(
+        "h (weeks)",
+        "forecasts",
+        "model MAPE %",
+        "naive %",
+        "seasonal naive %",
+        f"{found.level:.0%} coverage",
+        "best",
+        title=title,
+    )
+    for s in found.horizons:
+        best = min(
+            ("model", s.model),
+            ("naive", s.naive),
+            ("seasonal naive", s.seasonal_naive),
+            key=lambda pair: pair[1],
+        )[0]
+        table.add_row(
+            str(s.horizon),
+            str(s.forecasts),
+            f"{s.model:.2f}",
+            f"{s.naive:.2f}",
+            f"{s.seasonal_naive:.2f}",
+            f"{s.coverage:.0%}",
+            best,
         )
     console.print(table)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from pigdata.api.deps import Conn
 from pigdata.api.problems import Problem
 from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION
+from pigdata.services.market.backtest import Backtest, backtest_prices
+from pigdata.services.market.forecast import NotEnoughHistory, PriceForecast, forecast_prices
 from pigdata.services.market.price_index import BasePeriodEmpty, PriceIndex, price_index
 from pigdata.services.market.warnings import PriceWarnings, price_warnings
 
@@ -39,3 +42,33 @@ def get_index(
         return price_index(conn, region, item.value, base_start, base_end)
     except BasePeriodEmpty as error:
         raise Problem(422, "Empty base period", str(error)) from error
+
+
+@router.get("/forecast")
+def get_forecast(
+    conn: Conn,
+    region: str = NATION,
+    item: PriceItem = PriceItem.live_hog,
+    horizon: Annotated[int, Query(ge=1, le=26)] = 26,
+    level: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.8,
+) -> PriceForecast:
+    """Give the weekly price forecast 1 to 26 weeks ahead with prediction intervals."""
+    try:
+        return forecast_prices(conn, region, item.value, horizon, level)
+    except NotEnoughHistory as error:
+        raise Problem(422, "Not enough history", str(error)) from error
+
+
+@router.get("/forecast/backtest")
+def get_backtest(
+    conn: Conn,
+    region: str = NATION,
+    item: PriceItem = PriceItem.live_hog,
+    step: Annotated[int, Query(ge=1, le=52)] = 4,
+) -> Backtest:
+    """Give the rolling-origin backtest: MAPE per horizon of the model, naive and
+    seasonal-naive forecasts."""
+    try:
+        return backtest_prices(conn, region, item.value, step=step)
+    except ValueError as error:  # NotEnoughHistory, or too short to backtest
+        raise Problem(422, "Not enough history", str(error)) from error
