@@ -13,6 +13,7 @@ from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION, UnknownDivision
 from pigdata.services.market.backtest import backtest_prices
 from pigdata.services.market.forecast import forecast_prices
+from pigdata.services.market.outlook import backtest_outlook, supply_outlook
 from pigdata.services.market.price_index import BasePeriodEmpty, price_index
 from pigdata.services.market.warnings import price_warnings
 
@@ -181,4 +182,52 @@ def backtest_command(
             f"{s.coverage:.0%}",
             best,
         )
+    console.print(table)
+
+
+Months = Annotated[int, typer.Option(min=1, max=10, help="months ahead")]
+
+
+@market_app.command("outlook")
+def outlook_command(
+    region: Annotated[str, typer.Option(help="division code")] = "500153",
+    months: Months = 10,
+    origin: Annotated[str | None, typer.Option(help="origin month YYYY-MM")] = None,
+) -> None:
+    """Print expected market hogs per month ahead (and what happened, where reported)."""
+    engine = open_store()
+    try:
+        with engine.connect() as conn:
+            found = supply_outlook(conn, region, months, origin)
+    except ValueError as error:
+        raise fail(str(error)) from error
+    r = found.ratios
+    console.print(
+        f"{found.region} from {found.origin}: survival {r.survival:.3f}, farrowing rate "
+        f"{r.farrowing_rate:.3f}, born alive per litter {r.born_alive_per_litter:.2f}, "
+        f"farrowings per sow and month {r.farrowings_per_sow_month:.3f}"
+    )
+    table = Table("month 月份", "expected 预计出栏", "basis 依据", "reported 实际出栏")
+    for m in found.months:
+        table.add_row(
+            m.month, f"{m.expected:,.0f}", m.basis, "-" if m.actual is None else f"{m.actual:,}"
+        )
+    console.print(table)
+
+
+@market_app.command("outlook-backtest")
+def outlook_backtest_command(
+    region: Annotated[str, typer.Option(help="division code")] = "500153", months: Months = 10
+) -> None:
+    """Print the outlook's error per month ahead against the hogs later reported sold."""
+    engine = open_store()
+    try:
+        with engine.connect() as conn:
+            found = backtest_outlook(conn, region, months)
+    except ValueError as error:
+        raise fail(str(error)) from error
+    title = f"{found.region}: {found.origins} origins {found.first_origin} – {found.last_origin}"
+    table = Table("months ahead", "forecasts", "outlook MAPE %", "naive MAPE %", title=title)
+    for s in found.scores:
+        table.add_row(str(s.months_ahead), str(s.forecasts), f"{s.outlook:.2f}", f"{s.naive:.2f}")
     console.print(table)

@@ -13,6 +13,13 @@ from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION
 from pigdata.services.market.backtest import Backtest, backtest_prices
 from pigdata.services.market.forecast import NotEnoughHistory, PriceForecast, forecast_prices
+from pigdata.services.market.outlook import (
+    NotEnoughReports,
+    OutlookBacktest,
+    SupplyOutlook,
+    backtest_outlook,
+    supply_outlook,
+)
 from pigdata.services.market.price_index import BasePeriodEmpty, PriceIndex, price_index
 from pigdata.services.market.warnings import PriceWarnings, price_warnings
 
@@ -72,3 +79,29 @@ def get_backtest(
         return backtest_prices(conn, region, item.value, step=step)
     except ValueError as error:  # NotEnoughHistory, or too short to backtest
         raise Problem(422, "Not enough history", str(error)) from error
+
+
+@router.get("/outlook")
+def get_outlook(
+    conn: Conn,
+    region: str = "500153",
+    months: Annotated[int, Query(ge=1, le=10)] = 10,
+    origin: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+) -> SupplyOutlook:
+    """Give expected market hogs per month for the months after the origin (by default the
+    last month with herd reports), from births, matings and sows with the biological lags."""
+    try:
+        return supply_outlook(conn, region, months, origin)
+    except NotEnoughReports as error:
+        raise Problem(422, "Not enough herd reports", str(error)) from error
+
+
+@router.get("/outlook/backtest")
+def get_outlook_backtest(
+    conn: Conn, region: str = "500153", months: Annotated[int, Query(ge=1, le=10)] = 10
+) -> OutlookBacktest:
+    """Give the outlook's error per month ahead against later reports of hogs sold."""
+    try:
+        return backtest_outlook(conn, region, months)
+    except NotEnoughReports as error:
+        raise Problem(422, "Not enough herd reports", str(error)) from error
