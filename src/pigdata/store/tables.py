@@ -273,3 +273,18 @@ api_tokens = sa.Table(
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revoked_at", sa.String(32)),
 )
+
+# --- market services -------------------------------------------------------------------------
+
+# Region queries read a code range (a division's prefix) of one item, grouped by place and
+# day: this index covers them, so neither backend touches the table itself.
+sa.Index(
+    "ix_price_quotes_item_location_date",
+    price_quotes.c.item,
+    price_quotes.c.location,
+    price_quotes.c.date,
+    price_quotes.c.unit,
+    price_quotes.c.price,
+)
+# Head traded per market and day, the weights of the collection points.
+sa.Index("ix_trades_market_date", trades.c.market, trades.c.date, trades.c.head_count)

@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from pigdata.access.principal import region_prefix
 from pigdata.domain import regions
-from pigdata.services.market.weekly import FloatArray, weekly_prices
+from pigdata.services.market.weekly import FloatArray, code_prefix, weekly_prices
 from pigdata.store import tables as t
 
 ORDER = (2, 1, 0)
@@ -115,9 +115,7 @@ def sow_totals(conn: Connection, region: str) -> dict[str, int]:
     """Give the region's breeding-sow inventory by month (sum of its farms' reports)."""
     h = t.herd_reports
     query = sa.select(h.c.month, sa.func.sum(h.c.breeding_sows)).group_by(h.c.month)
-    prefix = region_prefix(region)
-    if prefix:
-        query = query.where(h.c.premises.startswith(prefix))
+    query = query.where(code_prefix(h.c.premises, region_prefix(region)))
     return {str(month): int(total) for month, total in conn.execute(query) if total}
 
 

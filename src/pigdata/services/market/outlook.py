@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from pigdata.access.principal import region_prefix
 from pigdata.domain import regions
 from pigdata.domain.supply_lags import PIG_LAGS, SupplyLags, month_weights
-from pigdata.services.market.weekly import FloatArray
+from pigdata.services.market.weekly import FloatArray, code_prefix
 from pigdata.store import tables as t
 
 MAX_MONTHS = 10
@@ -95,8 +95,7 @@ def herd_months(conn: Connection, region: str) -> HerdMonths:
     regions.require(region)
     h = t.herd_reports
     query = sa.select(h.c.month, *(sa.func.sum(h.c[c]) for c in COLUMNS)).group_by(h.c.month)
-    if prefix := region_prefix(region):
-        query = query.where(h.c.premises.startswith(prefix))
+    query = query.where(code_prefix(h.c.premises, region_prefix(region)))
     rows = {str(r[0]): [float(v) for v in r[1:]] for r in conn.execute(query)}
     if not rows:
         empty = np.zeros(0)
