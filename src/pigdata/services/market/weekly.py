@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +28,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 PER_KG = {"yuan/kg": 1.0, "yuan/tonne": 0.001}
 PREMISES_CODE_LENGTH = 10
-QuoteRow = tuple[str, date, str, float, int]  # location, day, unit, sum of prices, quotes
 
 
 @dataclass(frozen=True)
@@ -57,54 +57,90 @@ def week_ending(day: date) -> date:
     return day + timedelta(days=6 - day.weekday())
 
 
-def _ordinal_sunday(ordinals: IntArray) -> IntArray:
-    # date(1, 1, 1) is a Monday with ordinal 1, so (ordinal - 1) % 7 is the weekday.
-    return ordinals + (6 - (ordinals - 1) % 7)
+def _sunday(days: IntArray) -> IntArray:
+    # Days count from 1970-01-01, a Thursday: (days + 3) % 7 is the weekday, Monday 0.
+    return days + 6 - (days + 3) % 7
+
+
+def _epoch_days(values: list[Any]) -> IntArray:
+    # ISO text (SQLite) or dates (PostgreSQL) to days since 1970-01-01, in one NumPy pass.
+    return np.array(values, dtype="datetime64[D]").astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Quotes:
+    """Quote sums per place and day, as columns."""
+
+    locations: npt.NDArray[np.str_]  # sorted, distinct
+    place: IntArray  # index into locations, per row
+    day: IntArray  # days since 1970-01-01
+    total: FloatArray  # sum of prices, yuan/kg
+    count: FloatArray
 
 
 def _quotes(
     conn: Connection, prefix: str, item: str, start: date | None, end: date | None
-) -> list[QuoteRow]:
+) -> _Quotes | None:
     q = t.price_quotes
+    day_text = sa.type_coerce(q.c.date, sa.String)  # skip per-row date objects on SQLite
     query = (
-        sa.select(q.c.location, q.c.date, q.c.unit, sa.func.sum(q.c.price), sa.func.count())
+        sa.select(q.c.location, day_text, q.c.unit, sa.func.sum(q.c.price), sa.func.count())
         .where(q.c.item == item, q.c.unit.in_(tuple(PER_KG)))
+        .where(code_prefix(q.c.location, prefix))
         .group_by(q.c.location, q.c.date, q.c.unit)
     )
-    query = query.where(code_prefix(q.c.location, prefix))
     if start is not None:
         query = query.where(q.c.date >= start)
     if end is not None:
         query = query.where(q.c.date <= end)
-    return [(str(a), b, str(c), float(d), int(e)) for a, b, c, d, e in conn.execute(query)]
+    rows = conn.execute(query).all()
+    if not rows:
+        return None
+    location, day, unit, total, count = (list(column) for column in zip(*rows, strict=True))
+    locations, place = np.unique(np.array(location, dtype=np.str_), return_inverse=True)
+    per_kg = np.where(np.array(unit, dtype=np.str_) == "yuan/tonne", PER_KG["yuan/tonne"], 1.0)
+    return _Quotes(
+        locations,
+        place.astype(np.int64),
+        _epoch_days(day),
+        np.array(total, dtype=np.float64) * per_kg,
+        np.array(count, dtype=np.float64),
+    )
 
 
-def _choose(rows: list[QuoteRow], region: str) -> tuple[str, list[QuoteRow]]:
-    points = [r for r in rows if len(r[0]) == PREMISES_CODE_LENGTH]
-    if points:
-        return "collection_points", points
-    own = [r for r in rows if r[0] == region]
-    if own:
-        return "published", own
-    return ("subdivisions", rows) if rows else ("none", [])
+def _choose(quotes: _Quotes, region: str) -> tuple[str, npt.NDArray[np.bool_]]:
+    """Give which quotes speak for the region (see the module's docstring)."""
+    is_point = np.char.str_len(quotes.locations) == PREMISES_CODE_LENGTH
+    if is_point.any():
+        return "collection_points", is_point[quotes.place]
+    own = quotes.locations == region
+    if own.any():
+        return "published", own[quotes.place]
+    return "subdivisions", np.ones(quotes.place.size, dtype=np.bool_)
 
 
-def _volumes(conn: Connection, prefix: str, first: int, last: int) -> dict[tuple[str, int], int]:
+def _add_volumes(
+    conn: Connection, prefix: str, locations: npt.NDArray[np.str_], first: int, volume: FloatArray
+) -> None:
+    """Add the head traded at each location and week (rows from the Sunday `first`)."""
     tr = t.trades
     rows = conn.execute(
-        sa.select(tr.c.market, tr.c.date, sa.func.sum(tr.c.head_count))
+        sa.select(tr.c.market, sa.type_coerce(tr.c.date, sa.String), sa.func.sum(tr.c.head_count))
         .where(
             code_prefix(tr.c.market, prefix),
-            tr.c.date >= date.fromordinal(first - 6),
-            tr.c.date <= date.fromordinal(last),
+            tr.c.date >= np.datetime64(first - 6, "D").astype(date),
+            tr.c.date <= np.datetime64(first + 7 * (volume.shape[0] - 1), "D").astype(date),
         )
         .group_by(tr.c.market, tr.c.date)
-    )
-    out: dict[tuple[str, int], int] = {}
-    for market, day, head in rows:
-        key = (str(market), week_ending(day).toordinal())
-        out[key] = out.get(key, 0) + int(head)
-    return out
+    ).all()
+    if not rows:
+        return
+    market, day, head = (list(column) for column in zip(*rows, strict=True))
+    markets = np.array(market, dtype=np.str_)
+    at = np.clip(np.searchsorted(locations, markets), 0, locations.size - 1)
+    known = locations[at] == markets
+    week = (_sunday(_epoch_days(day)) - first) // 7
+    np.add.at(volume, (week[known], at[known]), np.array(head, dtype=np.float64)[known])
 
 
 @dataclass(frozen=True)
@@ -128,32 +164,31 @@ def point_prices(
     """Give the weekly prices and volumes of the points that speak for a region."""
     regions.require(region)
     prefix = region_prefix(region)
-    source, rows = _choose(_quotes(conn, prefix, item, start, end), region)
-    if not rows:
-        return PointPrices(source, (), (), np.zeros((0, 0)), np.zeros((0, 0)))
-    locations = sorted({r[0] for r in rows})
-    where = {code: i for i, code in enumerate(locations)}
-    loc = np.array([where[r[0]] for r in rows], dtype=np.int64)
-    sunday = _ordinal_sunday(np.array([r[1].toordinal() for r in rows], dtype=np.int64))
-    per_kg = np.array([PER_KG[r[2]] for r in rows])
-    total = np.array([r[3] for r in rows]) * per_kg
-    count = np.array([r[4] for r in rows], dtype=np.float64)
+    quotes = _quotes(conn, prefix, item, start, end)
+    if quotes is None:
+        return PointPrices("none", (), (), np.zeros((0, 0)), np.zeros((0, 0)))
+    source, keep = _choose(quotes, region)
+    used = np.unique(quotes.place[keep])
+    locations = quotes.locations[used]
+    place = np.searchsorted(used, quotes.place[keep])
+    sunday = _sunday(quotes.day[keep])
     first, last = int(sunday.min()), int(sunday.max())
     n_weeks = (last - first) // 7 + 1
-    cell = ((sunday - first) // 7) * len(locations) + loc
-    shape = (n_weeks, len(locations))
-    sums = np.bincount(cell, total, n_weeks * len(locations)).reshape(shape)
-    counts = np.bincount(cell, count, n_weeks * len(locations)).reshape(shape)
+    cell = ((sunday - first) // 7) * locations.size + place
+    shape = (n_weeks, locations.size)
+    sums = np.bincount(cell, quotes.total[keep], n_weeks * locations.size).reshape(shape)
+    counts = np.bincount(cell, quotes.count[keep], n_weeks * locations.size).reshape(shape)
     quoted = counts > 0
     mean = np.full(shape, np.nan)
     np.divide(sums, counts, out=mean, where=quoted)
     volume = np.zeros(shape)
     if source == "collection_points":
-        for (market, sun), head in _volumes(conn, prefix, first, last).items():
-            if market in where and first <= sun <= last:
-                volume[(sun - first) // 7, where[market]] = head
-    weeks = tuple(date.fromordinal(first + 7 * k) for k in range(n_weeks))
-    return PointPrices(source, weeks, tuple(locations), mean, np.where(quoted, volume, 0.0))
+        _add_volumes(conn, prefix, locations, first, volume)
+    days = first + 7 * np.arange(n_weeks)
+    weeks = tuple(np.array(days, dtype="datetime64[D]").astype(date).tolist())
+    return PointPrices(
+        source, weeks, tuple(locations.tolist()), mean, np.where(quoted, volume, 0.0)
+    )
 
 
 def weighted_mean(mean: FloatArray, volume: FloatArray) -> FloatArray:
