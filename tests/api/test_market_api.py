@@ -5,9 +5,13 @@ from __future__ import annotations
 import httpx
 from sqlalchemy.engine import Engine
 
+from pigdata.access.principal import Role
+from pigdata.access.tokens import create_token
 from pigdata.cli.serve import load_demo
 from pigdata.config import Settings
 from pigdata.synth.spec import DemoSpec
+
+from builders import FARM_A, district, herd_report, ingest
 
 
 def test_market_services_on_the_demo(engine: Engine, settings: Settings, server: str) -> None:
@@ -47,6 +51,21 @@ def test_market_errors_are_problems(engine: Engine, server: str) -> None:
     assert api.get("/index", params={"item": "beef"}).status_code == 422
     empty = api.get("/forecast", params={"region": "500153"})
     assert empty.status_code == 422 and "30" in empty.json()["detail"]
-    assert api.get("/outlook", params={"region": "500153"}).status_code == 422
+    assert api.get("/outlook", params={"region": "500153"}).status_code == 403  # no farms
     assert api.get("/outlook", params={"origin": "2024-13"}).status_code == 422
     assert api.get("/warnings").json()["ratio"] == []
+
+
+def test_outlook_of_fewer_than_five_farms_only_for_those_who_see_them(
+    engine: Engine, settings: Settings, server: str
+) -> None:
+    months = [f"2023-{m:02d}" for m in range(1, 13)]
+    reports = [herd_report(FARM_A, m, born_alive=200, sold_for_slaughter=180) for m in months]
+    assert ingest(engine, settings, [*district(), *reports]).rejected == 0
+    url = f"{server}/api/v1/market/outlook"
+    public = httpx.get(url, params={"region": "500153"})
+    assert public.status_code == 403
+    assert "fewer than 5 farms" in public.json()["detail"]
+    token = create_token(engine, "rongchang", Role.government, "500153").secret
+    seen = httpx.get(url, params={"region": "500153"}, headers={"Authorization": f"Bearer {token}"})
+    assert seen.status_code == 200 and seen.json()["origin"] == "2023-12"

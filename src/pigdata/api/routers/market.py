@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from pigdata.api.deps import Conn
+from pigdata.api.deps import Conn, Who
 from pigdata.api.problems import Problem
 from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION
@@ -84,24 +84,29 @@ def get_backtest(
 @router.get("/outlook")
 def get_outlook(
     conn: Conn,
+    who: Who,
     region: str = "500153",
     months: Annotated[int, Query(ge=1, le=10)] = 10,
     origin: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
 ) -> SupplyOutlook:
     """Give expected market hogs per month for the months after the origin (by default the
-    last month with herd reports), from births, matings and sows with the biological lags."""
+    last month with herd reports), from births, matings and sows with the biological lags.
+    Callers outside the region see it only where at least five farms report."""
     try:
-        return supply_outlook(conn, region, months, origin)
+        return supply_outlook(conn, region, months, origin, who)
     except NotEnoughReports as error:
         raise Problem(422, "Not enough herd reports", str(error)) from error
 
 
 @router.get("/outlook/backtest")
 def get_outlook_backtest(
-    conn: Conn, region: str = "500153", months: Annotated[int, Query(ge=1, le=10)] = 10
+    conn: Conn,
+    who: Who,
+    region: str = "500153",
+    months: Annotated[int, Query(ge=1, le=10)] = 10,
 ) -> OutlookBacktest:
     """Give the outlook's error per month ahead against later reports of hogs sold."""
     try:
-        return backtest_outlook(conn, region, months)
+        return backtest_outlook(conn, region, months, who)
     except NotEnoughReports as error:
         raise Problem(422, "Not enough herd reports", str(error)) from error

@@ -16,13 +16,17 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pigdata.access.principal import region_prefix
+from pigdata.access.principal import ADMIN, Principal, region_prefix
 from pigdata.domain import regions
 from pigdata.domain.supply_lags import PIG_LAGS, SupplyLags, month_weights
 from pigdata.services.market.weekly import FloatArray, code_prefix
+from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
 
 MAX_MONTHS = 10
+# Aggregates of fewer farms would show a farm's own figures (DOMAIN.md: benchmarks never
+# show a group smaller than 5 farms); callers who may see the region's farms are exempt.
+MIN_FARMS_SHOWN = 5
 CALIBRATION_MONTHS = 12
 COLUMNS = ("breeding_sows", "matings", "farrowings", "born_alive", "sold_for_slaughter")
 
@@ -88,6 +92,24 @@ def month_key(index: int) -> str:
 def month_index(key: str) -> int:
     """Give a YYYY-MM month as a count of months from year 0."""
     return int(key[:4]) * 12 + int(key[5:7]) - 1
+
+
+def require_outlook_access(conn: Connection, region: str, who: Principal) -> None:
+    """Refuse a caller outside the region when fewer than MIN_FARMS_SHOWN farms report."""
+    if who.covers_division(region):
+        return
+    h = t.herd_reports
+    farms = conn.execute(
+        sa.select(sa.func.count(sa.distinct(h.c.premises))).where(
+            code_prefix(h.c.premises, region_prefix(region))
+        )
+    ).scalar_one()
+    if farms < MIN_FARMS_SHOWN:
+        raise Forbidden(
+            who,
+            f"少于 {MIN_FARMS_SHOWN} 个养殖场的地区 {region} 的出栏预测",
+            f"the outlook of {region}, where fewer than {MIN_FARMS_SHOWN} farms report",
+        )
 
 
 def herd_months(conn: Connection, region: str) -> HerdMonths:
@@ -162,10 +184,16 @@ def project(
 
 
 def supply_outlook(
-    conn: Connection, region: str, months: int = MAX_MONTHS, origin: str | None = None
+    conn: Connection,
+    region: str,
+    months: int = MAX_MONTHS,
+    origin: str | None = None,
+    who: Principal = ADMIN,
 ) -> SupplyOutlook:
     """Give expected market hogs for the `months` months after the origin (by default the
     last month with reports), with what happened where later reports show it."""
+    regions.require(region)
+    require_outlook_access(conn, region, who)
     herd = herd_months(conn, region)
     at = (
         len(herd.months) - 1
@@ -216,9 +244,13 @@ class OutlookBacktest:
     scores: tuple[OutlookScore, ...]
 
 
-def backtest_outlook(conn: Connection, region: str, months: int = MAX_MONTHS) -> OutlookBacktest:
+def backtest_outlook(
+    conn: Connection, region: str, months: int = MAX_MONTHS, who: Principal = ADMIN
+) -> OutlookBacktest:
     """Give the outlook's errors per horizon, made from each month with a year of reports
     before it, against the hogs later reported sold for slaughter."""
+    regions.require(region)
+    require_outlook_access(conn, region, who)
     herd = herd_months(conn, region)
     horizon = max(1, min(months, MAX_MONTHS))
     origins = list(range(CALIBRATION_MONTHS - 1, len(herd.months) - 1))
