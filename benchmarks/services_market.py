@@ -49,7 +49,7 @@ PREFECTURE = "510100"  # Chengdu
 FARMS_PER_COUNTY = 30
 MONTHS = 36  # 2020-01 .. 2022-12
 CHUNK = 50_000
-REPEATS = 7
+REPEATS = 5
 
 
 def counties() -> list[str]:

@@ -17,9 +17,17 @@ from sqlalchemy.engine import Connection
 
 from pigdata.domain import regions
 from pigdata.domain.price_warnings import RULE_SETS, WarningRules, rules_on
-from pigdata.services.market.weekly import FloatArray, IntArray, WeeklyPrices, weekly_prices
+from pigdata.services.market.weekly import (
+    FloatArray,
+    IntArray,
+    WeeklyPrices,
+    as_weekly,
+    points_of_items,
+    weekly_prices,
+)
 
 YEAR_WEEKS = 52
+PRICES_USED = ("live_hog", "corn", "lean_pork_retail")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,16 +141,17 @@ def alerts(side: str, weeks: tuple[date, ...], levels: IntArray, values: FloatAr
 
 
 def _ratio_weeks(
-    conn: Connection, region: str, start: date | None, end: date | None
+    conn: Connection,
+    region: str,
+    prices: dict[str, WeeklyPrices],
+    period: tuple[date | None, date | None],
 ) -> tuple[str | None, list[RatioWeek]]:
-    # Weeks before the start are read so that a run of weeks can begin before it.
-    lead = start - timedelta(weeks=8) if start else None
-    hog = weekly_prices(conn, region, "live_hog", lead, end)
+    (start, end), lead = period, prices["live_hog"].weeks[:1]
+    hog, corn = prices["live_hog"], prices["corn"]
     corn_region: str | None = region
-    corn = weekly_prices(conn, region, "corn", lead, end)
     if not corn.weeks and region != regions.NATION:
         corn_region = regions.NATION  # a region without its own corn quotes uses the nation's
-        corn = weekly_prices(conn, regions.NATION, "corn", lead, end)
+        corn = weekly_prices(conn, regions.NATION, "corn", lead[0] if lead else None, end)
     if not corn.weeks:
         corn_region = None
     weeks, hog_price, corn_price = _aligned(hog, corn)
@@ -163,11 +172,7 @@ def _ratio_weeks(
     return corn_region, rows
 
 
-def _retail_weeks(
-    conn: Connection, region: str, start: date | None, end: date | None
-) -> list[RetailWeek]:
-    lead = start - timedelta(weeks=YEAR_WEEKS + 1) if start else None
-    retail = weekly_prices(conn, region, "lean_pork_retail", lead, end)
+def _retail_weeks(retail: WeeklyPrices, start: date | None) -> list[RetailWeek]:
     if len(retail.weeks) <= YEAR_WEEKS:
         return []
     now, before = retail.price[YEAR_WEEKS:], retail.price[:-YEAR_WEEKS]
@@ -194,8 +199,13 @@ def price_warnings(
     conn: Connection, region: str, start: date | None = None, end: date | None = None
 ) -> PriceWarnings:
     """Give a region's weekly hog–grain ratio and retail change with levels and alerts."""
-    corn_region, ratio = _ratio_weeks(conn, region, start, end)
-    retail = _retail_weeks(conn, region, start, end)
+    # A year before the start is read: the retail change looks back 52 weeks, and a run of
+    # weeks in the band may begin before the start.
+    lead = start - timedelta(weeks=YEAR_WEEKS + 1) if start else None
+    points = points_of_items(conn, region, PRICES_USED, lead, end)
+    prices = {item: as_weekly(region, item, p) for item, p in points.items()}
+    corn_region, ratio = _ratio_weeks(conn, region, prices, (start, end))
+    retail = _retail_weeks(prices["lean_pork_retail"], start)
     down = alerts(
         "downside",
         tuple(r.week for r in ratio),

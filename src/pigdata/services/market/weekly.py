@@ -11,6 +11,7 @@ quotes per head cannot be put per kg and are left out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -69,25 +70,40 @@ def _epoch_days(values: list[Any]) -> IntArray:
 
 @dataclass(frozen=True)
 class _Quotes:
-    """Quote sums per place and day, as columns."""
+    """Quote sums per item, place and day, as columns."""
 
     locations: npt.NDArray[np.str_]  # sorted, distinct
+    item: npt.NDArray[np.str_]  # per row
     place: IntArray  # index into locations, per row
     day: IntArray  # days since 1970-01-01
     total: FloatArray  # sum of prices, yuan/kg
     count: FloatArray
 
+    def of(self, item: str, keep: npt.NDArray[np.bool_] | None = None) -> _Quotes:
+        """Give the rows of one item (and of a mask)."""
+        rows = self.item == item if keep is None else (self.item == item) & keep
+        return _Quotes(
+            self.locations,
+            self.item[rows],
+            self.place[rows],
+            self.day[rows],
+            self.total[rows],
+            self.count[rows],
+        )
+
 
 def _quotes(
-    conn: Connection, prefix: str, item: str, start: date | None, end: date | None
+    conn: Connection, prefix: str, items: tuple[str, ...], start: date | None, end: date | None
 ) -> _Quotes | None:
     q = t.price_quotes
     day_text = sa.type_coerce(q.c.date, sa.String)  # skip per-row date objects on SQLite
     query = (
-        sa.select(q.c.location, day_text, q.c.unit, sa.func.sum(q.c.price), sa.func.count())
-        .where(q.c.item == item, q.c.unit.in_(tuple(PER_KG)))
+        sa.select(
+            q.c.item, q.c.location, day_text, q.c.unit, sa.func.sum(q.c.price), sa.func.count()
+        )
+        .where(q.c.item.in_(items), q.c.unit.in_(tuple(PER_KG)))
         .where(code_prefix(q.c.location, prefix))
-        .group_by(q.c.location, q.c.date, q.c.unit)
+        .group_by(q.c.item, q.c.location, q.c.date, q.c.unit)
     )
     if start is not None:
         query = query.where(q.c.date >= start)
@@ -96,11 +112,12 @@ def _quotes(
     rows = conn.execute(query).all()
     if not rows:
         return None
-    location, day, unit, total, count = (list(column) for column in zip(*rows, strict=True))
+    item, location, day, unit, total, count = (list(c) for c in zip(*rows, strict=True))
     locations, place = np.unique(np.array(location, dtype=np.str_), return_inverse=True)
     per_kg = np.where(np.array(unit, dtype=np.str_) == "yuan/tonne", PER_KG["yuan/tonne"], 1.0)
     return _Quotes(
         locations,
+        np.array(item, dtype=np.str_),
         place.astype(np.int64),
         _epoch_days(day),
         np.array(total, dtype=np.float64) * per_kg,
@@ -110,19 +127,27 @@ def _quotes(
 
 def _choose(quotes: _Quotes, region: str) -> tuple[str, npt.NDArray[np.bool_]]:
     """Give which quotes speak for the region (see the module's docstring)."""
-    is_point = np.char.str_len(quotes.locations) == PREMISES_CODE_LENGTH
+    quoted = np.zeros(quotes.locations.size, dtype=np.bool_)
+    quoted[quotes.place] = True
+    is_point = (np.char.str_len(quotes.locations) == PREMISES_CODE_LENGTH) & quoted
     if is_point.any():
         return "collection_points", is_point[quotes.place]
-    own = quotes.locations == region
+    own = (quotes.locations == region) & quoted
     if own.any():
         return "published", own[quotes.place]
     return "subdivisions", np.ones(quotes.place.size, dtype=np.bool_)
 
 
-def _add_volumes(
-    conn: Connection, prefix: str, locations: npt.NDArray[np.str_], first: int, volume: FloatArray
-) -> None:
-    """Add the head traded at each location and week (rows from the Sunday `first`)."""
+@dataclass(frozen=True)
+class _Trades:
+    """Head traded per market and day in a region, as columns."""
+
+    market: npt.NDArray[np.str_]
+    sunday: IntArray  # the Sunday ending the trade's week, days since 1970-01-01
+    head: FloatArray
+
+
+def _trades(conn: Connection, prefix: str) -> _Trades:
     tr = t.trades
     # No date condition: with one, the planners read the date index over every market.
     rows = conn.execute(
@@ -131,13 +156,25 @@ def _add_volumes(
         .group_by(tr.c.market, tr.c.date)
     ).all()
     if not rows:
-        return
+        return _Trades(np.zeros(0, dtype=np.str_), np.zeros(0, dtype=np.int64), np.zeros(0))
     market, day, head = (list(column) for column in zip(*rows, strict=True))
-    markets = np.array(market, dtype=np.str_)
-    at = np.clip(np.searchsorted(locations, markets), 0, locations.size - 1)
-    week = (_sunday(_epoch_days(day)) - first) // 7
-    keep = (locations[at] == markets) & (week >= 0) & (week < volume.shape[0])
-    np.add.at(volume, (week[keep], at[keep]), np.array(head, dtype=np.float64)[keep])
+    return _Trades(
+        np.array(market, dtype=np.str_),
+        _sunday(_epoch_days(day)),
+        np.array(head, dtype=np.float64),
+    )
+
+
+def _add_volumes(
+    trades: _Trades, locations: npt.NDArray[np.str_], first: int, volume: FloatArray
+) -> None:
+    """Add the head traded at each location and week (rows from the Sunday `first`)."""
+    if trades.market.size == 0:
+        return
+    at = np.clip(np.searchsorted(locations, trades.market), 0, locations.size - 1)
+    week = (trades.sunday - first) // 7
+    keep = (locations[at] == trades.market) & (week >= 0) & (week < volume.shape[0])
+    np.add.at(volume, (week[keep], at[keep]), trades.head[keep])
 
 
 @dataclass(frozen=True)
@@ -151,19 +188,12 @@ class PointPrices:
     volume: FloatArray  # weeks × locations, head traded (0 where not quoted)
 
 
-def point_prices(
-    conn: Connection,
-    region: str,
-    item: str,
-    start: date | None = None,
-    end: date | None = None,
-) -> PointPrices:
-    """Give the weekly prices and volumes of the points that speak for a region."""
-    regions.require(region)
-    prefix = region_prefix(region)
-    quotes = _quotes(conn, prefix, item, start, end)
-    if quotes is None:
-        return PointPrices("none", (), (), np.zeros((0, 0)), np.zeros((0, 0)))
+NO_POINTS = PointPrices("none", (), (), np.zeros((0, 0)), np.zeros((0, 0)))
+
+
+def _points(quotes: _Quotes, region: str, trades: Callable[[], _Trades]) -> PointPrices:
+    if quotes.place.size == 0:
+        return NO_POINTS
     source, keep = _choose(quotes, region)
     used = np.unique(quotes.place[keep])
     locations = quotes.locations[used]
@@ -180,12 +210,47 @@ def point_prices(
     np.divide(sums, counts, out=mean, where=quoted)
     volume = np.zeros(shape)
     if source == "collection_points":
-        _add_volumes(conn, prefix, locations, first, volume)
+        _add_volumes(trades(), locations, first, volume)
     days = first + 7 * np.arange(n_weeks)
     weeks = tuple(np.array(days, dtype="datetime64[D]").astype(date).tolist())
     return PointPrices(
         source, weeks, tuple(locations.tolist()), mean, np.where(quoted, volume, 0.0)
     )
+
+
+def points_of_items(
+    conn: Connection,
+    region: str,
+    items: tuple[str, ...],
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, PointPrices]:
+    """Give the weekly prices and volumes of the points that speak for a region, for each
+    of several items, from one query of quotes and at most one of trades."""
+    regions.require(region)
+    prefix = region_prefix(region)
+    quotes = _quotes(conn, prefix, items, start, end)
+    if quotes is None:
+        return dict.fromkeys(items, NO_POINTS)
+    fetched: list[_Trades] = []
+
+    def trades() -> _Trades:
+        if not fetched:
+            fetched.append(_trades(conn, prefix))
+        return fetched[0]
+
+    return {item: _points(quotes.of(item), region, trades) for item in items}
+
+
+def point_prices(
+    conn: Connection,
+    region: str,
+    item: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> PointPrices:
+    """Give the weekly prices and volumes of the points that speak for a region."""
+    return points_of_items(conn, region, (item,), start, end)[item]
 
 
 def weighted_mean(mean: FloatArray, volume: FloatArray) -> FloatArray:
@@ -205,15 +270,8 @@ def weighted_mean(mean: FloatArray, volume: FloatArray) -> FloatArray:
     return out
 
 
-def weekly_prices(
-    conn: Connection,
-    region: str,
-    item: str,
-    start: date | None = None,
-    end: date | None = None,
-) -> WeeklyPrices:
-    """Give an item's weekly price in a region (a division code of any level)."""
-    points = point_prices(conn, region, item, start, end)
+def as_weekly(region: str, item: str, points: PointPrices) -> WeeklyPrices:
+    """Give the region's weekly price from its points' prices and volumes."""
     return WeeklyPrices(
         region,
         item,
@@ -223,3 +281,14 @@ def weekly_prices(
         (~np.isnan(points.mean)).sum(axis=1).astype(np.int64),
         points.volume.sum(axis=1).astype(np.int64),
     )
+
+
+def weekly_prices(
+    conn: Connection,
+    region: str,
+    item: str,
+    start: date | None = None,
+    end: date | None = None,
+) -> WeeklyPrices:
+    """Give an item's weekly price in a region (a division code of any level)."""
+    return as_weekly(region, item, point_prices(conn, region, item, start, end))
