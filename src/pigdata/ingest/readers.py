@@ -133,11 +133,17 @@ def read_csv(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
         headers = next(reader, None)
         if not headers:
             raise UnreadableSource(f"{path.name}: 文件为空或没有表头 / empty file or no header row")
+        stripped = ((row_no, [c.strip() for c in cells]) for row_no, cells in enumerate(reader, 2))
+        numbered = ((row_no, cells) for row_no, cells in stripped if any(cells))
+        # Imported here: the price-table layouts build on this module's SourceRow.
+        from pigdata.ingest import price_tables
+
+        if kind in (None, "price_quote") and price_tables.is_price_table(headers):
+            yield from price_tables.price_rows(path.name, headers, numbered)
+            return
         shaper = _RowShaper(path.name, headers, kind)
-        for row_no, cells in enumerate(reader, start=2):
-            trimmed = [c.strip() for c in cells]
-            if any(trimmed):
-                yield shaper.shape_text(row_no, trimmed)
+        for row_no, cells in numbered:
+            yield shaper.shape_text(row_no, cells)
 
 
 def read_xlsx(path: Path, kind: str | None = None) -> Iterator[SourceRow]:

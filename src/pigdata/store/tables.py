@@ -316,3 +316,17 @@ sa.Index("ix_herd_reports_premises_month_counts", herd_reports.c.premises, herd_
 
 # The non-farm premises of a region, which regional herd statistics leave out.
 sa.Index("ix_premises_premises_type_township", premises.c.premises_type, premises.c.township)
+# --- market services -------------------------------------------------------------------------
+
+# Region queries read a code range (a division's prefix) of one item, grouped by place and
+# day: this index covers them, so neither backend touches the table itself.
+sa.Index(
+    "ix_price_quotes_item_location_date",
+    price_quotes.c.item,
+    price_quotes.c.location,
+    price_quotes.c.date,
+    price_quotes.c.unit,
+    price_quotes.c.price,
+)
+# Head traded per market and day, the weights of the collection points.
+sa.Index("ix_trades_market_date", trades.c.market, trades.c.date, trades.c.head_count)

@@ -1,0 +1,112 @@
+"""Market services (public aggregates): price warnings, price index, forecasts, outlook."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from pigdata.api.deps import Conn, Who
+from pigdata.api.problems import Problem
+from pigdata.domain.records import PriceItem
+from pigdata.domain.regions import NATION
+from pigdata.services.market.backtest import Backtest, backtest_prices
+from pigdata.services.market.forecast import NotEnoughHistory, PriceForecast, forecast_prices
+from pigdata.services.market.outlook import (
+    NotEnoughReports,
+    OutlookBacktest,
+    SupplyOutlook,
+    backtest_outlook,
+    supply_outlook,
+)
+from pigdata.services.market.price_index import BasePeriodEmpty, PriceIndex, price_index
+from pigdata.services.market.warnings import PriceWarnings, price_warnings
+
+router = APIRouter(prefix="/api/v1/market", tags=["market"])
+
+
+@router.get("/warnings")
+def get_warnings(
+    conn: Conn, region: str = NATION, start: date | None = None, end: date | None = None
+) -> PriceWarnings:
+    """Give a region's weekly hog–grain ratio and lean-pork retail change, with the reserve
+    plan's warning levels and the weeks a level was entered, changed or left."""
+    return price_warnings(conn, region, start, end)
+
+
+@router.get("/index")
+def get_index(
+    conn: Conn,
+    region: str = NATION,
+    item: PriceItem = PriceItem.live_hog,
+    base_start: date | None = None,
+    base_end: date | None = None,
+) -> PriceIndex:
+    """Give the chain-linked, volume-weighted weekly price index of an item (base = 100;
+    by default the first calendar year with prices)."""
+    try:
+        return price_index(conn, region, item.value, base_start, base_end)
+    except BasePeriodEmpty as error:
+        raise Problem(422, "Empty base period", str(error)) from error
+
+
+@router.get("/forecast")
+def get_forecast(
+    conn: Conn,
+    region: str = NATION,
+    item: PriceItem = PriceItem.live_hog,
+    horizon: Annotated[int, Query(ge=1, le=26)] = 26,
+    level: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.8,
+) -> PriceForecast:
+    """Give the weekly price forecast 1 to 26 weeks ahead with prediction intervals."""
+    try:
+        return forecast_prices(conn, region, item.value, horizon, level)
+    except NotEnoughHistory as error:
+        raise Problem(422, "Not enough history", str(error)) from error
+
+
+@router.get("/forecast/backtest")
+def get_backtest(
+    conn: Conn,
+    region: str = NATION,
+    item: PriceItem = PriceItem.live_hog,
+    step: Annotated[int, Query(ge=1, le=52)] = 4,
+) -> Backtest:
+    """Give the rolling-origin backtest: MAPE per horizon of the model, naive and
+    seasonal-naive forecasts."""
+    try:
+        return backtest_prices(conn, region, item.value, step=step)
+    except ValueError as error:  # NotEnoughHistory, or too short to backtest
+        raise Problem(422, "Not enough history", str(error)) from error
+
+
+@router.get("/outlook")
+def get_outlook(
+    conn: Conn,
+    who: Who,
+    region: str = "500153",
+    months: Annotated[int, Query(ge=1, le=10)] = 10,
+    origin: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+) -> SupplyOutlook:
+    """Give expected market hogs per month for the months after the origin (by default the
+    last month with herd reports), from births, matings and sows with the biological lags.
+    Callers outside the region see it only where at least five farms report."""
+    try:
+        return supply_outlook(conn, region, months, origin, who)
+    except NotEnoughReports as error:
+        raise Problem(422, "Not enough herd reports", str(error)) from error
+
+
+@router.get("/outlook/backtest")
+def get_outlook_backtest(
+    conn: Conn,
+    who: Who,
+    region: str = "500153",
+    months: Annotated[int, Query(ge=1, le=10)] = 10,
+) -> OutlookBacktest:
+    """Give the outlook's error per month ahead against later reports of hogs sold."""
+    try:
+        return backtest_outlook(conn, region, months, who)
+    except NotEnoughReports as error:
+        raise Problem(422, "Not enough herd reports", str(error)) from error
