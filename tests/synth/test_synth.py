@@ -93,6 +93,8 @@ def test_every_record_validates() -> None:
         "trade",
         "slaughter",
         "price_quote",
+        "pedigree",
+        "phenotype",
     }
 
 

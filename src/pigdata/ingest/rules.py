@@ -17,10 +17,12 @@ from pigdata.domain.records import (
     Correction,
     HerdReport,
     Movement,
+    PedigreeAnimal,
+    Phenotype,
     Premises,
     Slaughter,
 )
-from pigdata.ingest.context import BatchContext
+from pigdata.ingest.context import BatchContext, pedigree_key, phenotype_key
 
 # The kind of premises a field must name, where it matters.
 _REQUIRED_TYPE: dict[tuple[str, str], tuple[str, str]] = {
@@ -86,7 +88,39 @@ def _not_before_birth(field: str, when: date, tags: list[str], ctx: BatchContext
     return found
 
 
+def _unique_breeding_keys(record: PedigreeAnimal | Phenotype, ctx: BatchContext) -> list[Issue]:
+    book = record.herdbook or "-"
+    if isinstance(record, PedigreeAnimal):
+        seq = ctx.holder(ctx.pedigree_seq, pedigree_key(record))
+        if seq is None:
+            return []
+        return [
+            Issue(
+                "registry_id",
+                "pedigree.duplicate_id",
+                f"系谱 {book} 中个体号 {record.registry_id} 已登记（条目 {seq}），修改请提交更正",
+                f"ID {record.registry_id} is already in herdbook {book} (entry {seq}); "
+                "send a correction",
+            )
+        ]
+    seq = ctx.holder(ctx.phenotype_seq, phenotype_key(record))
+    if seq is None:
+        return []
+    return [
+        Issue(
+            "trait",
+            "phenotype.once_per_trait",
+            f"个体 {record.registry_id} 的性状 {record.trait} 已有记录（条目 {seq}），"
+            "修改请提交更正",
+            f"{record.registry_id} already has a {record.trait} record (entry {seq}); "
+            "send a correction",
+        )
+    ]
+
+
 def _unique_keys(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
+    if isinstance(record, PedigreeAnimal | Phenotype):
+        return _unique_breeding_keys(record, ctx)
     if isinstance(record, Premises) and ctx.holder(ctx.premises_seq, record.code) is not None:
         return [
             Issue(
