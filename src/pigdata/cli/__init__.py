@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pigdata.cli import admin, data, ledger, serve, trace, witness
+from pigdata.cli import admin, breeding, data, ledger, serve, trace, witness
 
 app = typer.Typer(
     help="pigdata — 开放生猪大数据平台 / open live-pig big data platform",
@@ -20,6 +20,7 @@ app.add_typer(admin.token_app, name="token")
 app.add_typer(admin.regions_app, name="regions")
 app.add_typer(ledger.keys_app, name="keys")
 app.add_typer(witness.witness_app, name="witness")
+app.add_typer(breeding.breeding_app, name="breeding")
 app.command()(ledger.verify)
 app.command("trace")(trace.trace_command)
 app.command("verify-proof")(trace.verify_proof)

@@ -52,6 +52,7 @@ class Herdbook:
     pedigree: Pedigree
     herd: tuple[str | None, ...]
     breed: tuple[str | None, ...]
+    sex: tuple[str | None, ...]  # as recorded (None when the herdbook does not say)
 
     def rows_of(self, ids: Sequence[str]) -> IntArray:
         """Give the rows of the given IDs; raise naming the first unknown one."""
@@ -111,7 +112,8 @@ def _read_herdbook(conn: Connection, code: str) -> tuple[Herdbook | None, tuple[
     where = {r.registry_id: r for r in rows}
     herd = tuple(where[i].herd if i in where else None for i in ped.ids.tolist())
     breed = tuple(where[i].breed if i in where else None for i in ped.ids.tolist())
-    return Herdbook(code, ped, herd, breed), ped.findings
+    sex = tuple(where[i].sex if i in where else None for i in ped.ids.tolist())
+    return Herdbook(code, ped, herd, breed, sex), ped.findings
 
 
 def load_herdbook(conn: Connection, code: str = "") -> Herdbook:

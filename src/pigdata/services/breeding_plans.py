@@ -86,9 +86,9 @@ def _records(
         factors.append(np.unique(np.asarray(group), return_inverse=True)[1].astype(np.int64))
         used.append("group")
     if "sex" in fixed:
-        sex = book.pedigree.male[animal].astype(np.int64)
+        sex = np.asarray([book.sex[i] or "unknown" for i in animal.tolist()])
         if np.unique(sex).size > 1:
-            factors.append(sex)
+            factors.append(np.unique(sex, return_inverse=True)[1].astype(np.int64))
             used.append("sex")
     return Records(animal, values, tuple(factors)), tuple(used)
 
@@ -222,9 +222,8 @@ def _candidates(book: Herdbook, herd: str | None, year: int | None) -> tuple[Int
     if year is None and np.isfinite(years[in_herd]).any():
         year = int(np.nanmax(years[in_herd]))
     chosen = in_herd & (years == year) if year is not None else in_herd
-    # Only animals with a recorded sex: males are boars, females sows.
-    sows = np.flatnonzero(chosen & ~ped.male & np.isfinite(ped.birth))
-    return np.flatnonzero(chosen & ped.male), sows
+    sex = np.asarray([s or "" for s in book.sex])  # by the recorded sex only
+    return np.flatnonzero(chosen & (sex == "male")), np.flatnonzero(chosen & (sex == "female"))
 
 
 def mating_plan_report(
