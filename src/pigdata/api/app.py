@@ -6,7 +6,16 @@ from fastapi import FastAPI
 
 from pigdata import __version__
 from pigdata.api.problems import install_problem_handlers
-from pigdata.api.routers import catalogue, intake, ledger, meta, places, trace, witness
+from pigdata.api.routers import (
+    breeding,
+    catalogue,
+    intake,
+    ledger,
+    meta,
+    places,
+    trace,
+    witness,
+)
 from pigdata.config import Settings, get_settings
 from pigdata.store.engine import make_engine
 
@@ -27,6 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_problem_handlers(app)
-    for module in (meta, intake, catalogue, ledger, places, witness, trace):
+    for module in (meta, intake, catalogue, ledger, places, witness, trace, breeding):
         app.include_router(module.router)
     return app

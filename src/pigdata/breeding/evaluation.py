@@ -29,7 +29,7 @@ from pigdata.breeding.relationship import a_inverse
 
 # Above this many equations the exact reliabilities (from the inverse of the whole
 # coefficient matrix) cost too much memory and time; they are then left out.
-RELIABILITY_LIMIT = 8_000
+RELIABILITY_LIMIT = 4_000
 
 
 @dataclass(frozen=True, slots=True)
