@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tabular import tabular_a
 
-from pigdata.breeding.inbreeding import inbreeding
+from pigdata.breeding.inbreeding import colleau, inbreeding, meuwissen_luo
 from pigdata.breeding.pedigree import Pedigree, build_pedigree, from_indices
 from pigdata.breeding.relationship import a_inverse, kinship, relationships
 
@@ -36,7 +36,18 @@ def test_inbreeding_equals_the_tabular_method(parents: tuple[list[int], list[int
     sire, dam = parents
     a = tabular_a(sire, dam)
     ped = from_indices(np.array(sire), np.array(dam))
-    np.testing.assert_allclose(inbreeding(ped), np.diag(a) - 1.0, atol=1e-12)
+    for method in (colleau, meuwissen_luo):  # two exact methods, each against the table
+        f, d = method(ped)
+        np.testing.assert_allclose(f, np.diag(a) - 1.0, atol=1e-12)
+        known = (np.array(sire) >= 0).astype(int) + (np.array(dam) >= 0).astype(int)
+        parents_f = [
+            (f[s] if s >= 0 else 0.0) + (f[m] if m >= 0 else 0.0)
+            for s, m in zip(sire, dam, strict=True)
+        ]
+        expected_d = np.where(known == 2, 0.5, np.where(known == 1, 0.75, 1.0)) - 0.25 * np.array(
+            parents_f
+        )
+        np.testing.assert_allclose(d, expected_d, atol=1e-12)
 
 
 @settings(max_examples=80, deadline=None)
@@ -77,6 +88,7 @@ def test_pic_pedigree_reads_and_has_the_mean_f_stated_in_the_docs() -> None:
     f = inbreeding(ped)
     docs = (Path(__file__).parents[2] / "docs" / "breeding.md").read_text(encoding="utf-8")
     assert f"{f.mean():.6f}" in docs
+    np.testing.assert_allclose(meuwissen_luo(ped)[0], f, atol=1e-12)
     # the whole pedigree by the tabular method
     a_diagonal = np.diag(tabular_a(ped.sire.tolist(), ped.dam.tolist()))
     np.testing.assert_allclose(f, a_diagonal - 1.0, atol=1e-12)
