@@ -36,11 +36,12 @@ def simulate_pedigree(
     animals: int,
     generations: int,
     rng: np.random.Generator,
-    boars_per_generation: int = 200,
     genetic_sd: float = 1.0,
 ) -> SimulatedPopulation:
-    """Give a pedigree of about `animals` animals in `generations` generations (0 founders)."""
+    """Give a pedigree of `animals` animals in `generations` generations (0 founders); a
+    generation's boars are one in 300 of its animals, at most 200."""
     size = animals // generations
+    boars_per_generation = max(2, min(200, size // 300))
     sire, dam = [np.full(size, -1)], [np.full(size, -1)]
     male = [rng.random(size) < 0.5]
     gen = [np.zeros(size, dtype=np.int64)]
