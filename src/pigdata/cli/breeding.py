@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -18,19 +18,14 @@ from pigdata.cli.data import print_summary
 from pigdata.config import get_settings
 from pigdata.ingest.readers import UnreadableSource, read_file
 from pigdata.ingest.wide import read_trait_table
-from pigdata.services.breeding import (
-    BreedingInputError,
-    CheckReport,
-    check_file_rows,
-    check_herdbook,
-    inbreeding_report,
-    kinship_report,
-    list_herdbooks,
-    population_report,
-)
-from pigdata.services.breeding_plans import evaluation_report, mating_plan_report
 from pigdata.services.intake import ingest_file
 from pigdata.services.scope import Forbidden
+
+if TYPE_CHECKING:
+    from pigdata.services.breeding import CheckReport
+
+# The breeding services pull in Numba and SciPy, which take seconds to import: each command
+# imports them when it runs, so that every other `pigdata` command starts as fast as before.
 
 breeding_app = typer.Typer(
     help="系谱、近交、遗传评估与保种选配 / pedigrees, inbreeding, BLUP and mating plans",
@@ -46,6 +41,8 @@ Output = Annotated[Path | None, typer.Option("-o", "--output", help="write every
 
 @contextmanager
 def _session(token: str | None) -> Iterator[tuple[Connection, Principal]]:
+    from pigdata.services.breeding import BreedingInputError
+
     engine = open_store(get_settings())
     who = principal_for(engine, token)
     try:
@@ -66,6 +63,8 @@ def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object
 @breeding_app.command("herdbooks")
 def herdbooks() -> None:
     """List the herdbooks and their sizes."""
+    from pigdata.services.breeding import list_herdbooks
+
     engine = open_store(get_settings())
     with engine.connect() as conn:
         found = list_herdbooks(conn)
@@ -86,6 +85,8 @@ def check(
 ) -> None:
     """Check a pedigree: duplicate IDs, unknown parents, sires used as dams, parents born
     after their offspring, animals that are their own ancestors."""
+    from pigdata.services.breeding import check_herdbook
+
     if file is not None:
         report = _check_file(file)
     else:
@@ -106,6 +107,8 @@ def _birth_year(values: dict[str, object]) -> float:
 
 
 def _check_file(file: Path) -> CheckReport:
+    from pigdata.services.breeding import check_file_rows
+
     try:
         rows = [r.values for r in read_file(file, "pedigree")]
     except UnreadableSource as error:
@@ -146,7 +149,9 @@ def inbreeding_command(
     output: Output = None,
     token: Token = None,
 ) -> None:
-    """Print the inbreeding coefficients of a herdbook (Meuwissen & Luo), most inbred first."""
+    """Print the inbreeding coefficients of a herdbook, most inbred first."""
+    from pigdata.services.breeding import inbreeding_report
+
     with _session(token) as (conn, who):
         report = inbreeding_report(conn, who, herdbook, limit=limit if output is None else 10**9)
     console.print(
@@ -183,6 +188,8 @@ def kinship_command(
     token: Token = None,
 ) -> None:
     """Print the coefficients of kinship among animals (the diagonal is ½(1 + F))."""
+    from pigdata.services.breeding import kinship_report
+
     with _session(token) as (conn, who):
         report = kinship_report(conn, who, ids, herdbook)
     table = Table("", *report.ids)
@@ -198,6 +205,8 @@ def population_command(
 ) -> None:
     """Print Ne (individual ΔF and sex ratio), the EAAP risk class, generation intervals and
     founder and ancestor contributions of a herdbook's reference population."""
+    from pigdata.services.breeding import population_report
+
     with _session(None) as (conn, _):
         r = population_report(conn, herdbook, year)
     lines = [
@@ -240,6 +249,8 @@ def evaluate_command(
     token: Token = None,
 ) -> None:
     """Estimate breeding values by animal-model BLUP (PCG), single- or multi-trait."""
+    from pigdata.services.breeding_plans import evaluation_report
+
     with _session(token) as (conn, who):
         r = evaluation_report(
             conn,
@@ -287,6 +298,8 @@ def mating_command(
 ) -> None:
     """Propose the matings of least kinship under NY/T 3451 (a son per boar, a daughter per
     sow, no full- or half-sib matings), with ΔF and Ne beside random mating."""
+    from pigdata.services.breeding_plans import mating_plan_report
+
     with _session(token) as (conn, who):
         r = mating_plan_report(conn, who, herdbook, herd, year=year)
     console.print(

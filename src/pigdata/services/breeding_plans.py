@@ -134,7 +134,7 @@ def evaluation_report(
     heritability: float | None = None,
     genetic: Sequence[Sequence[float]] | None = None,
     residual: Sequence[Sequence[float]] | None = None,
-    fixed: Sequence[str] = FIXED_EFFECTS,
+    fixed: Sequence[str] | None = None,
     offset: int = 0,
     limit: int = 100,
 ) -> EvaluationReport:
@@ -148,7 +148,7 @@ def evaluation_report(
             f"系谱 {code or '-'} 没有性状 {', '.join(traits)} 的测定记录",
             f"herdbook {code or '-'} has no records of trait(s) {', '.join(traits)}",
         )
-    records, used = _records(book, rows, traits, fixed)
+    records, used = _records(book, rows, traits, FIXED_EFFECTS if fixed is None else fixed)
     g, r = _variances(records.values, heritability, genetic, residual)
     result = evaluate(book.pedigree, records, g, r)
     phenotyped = np.zeros(book.pedigree.size, dtype=bool)

@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 
 from pigdata.api.deps import Conn, Who
 from pigdata.api.problems import Problem
-from pigdata.services import breeding, breeding_plans
-from pigdata.services.breeding import BreedingInputError
+
+# The breeding services pull in Numba and SciPy, which take seconds to import: they are
+# imported by the first breeding request, not when the application starts.
 
 router = APIRouter(prefix="/api/v1/breeding", tags=["breeding"])
 
@@ -32,6 +33,8 @@ def _json(value: Any) -> Any:
 
 
 def _answer(call: Any, *args: Any, **kwargs: Any) -> Any:
+    from pigdata.services.breeding import BreedingInputError
+
     try:
         return _json(call(*args, **kwargs))
     except BreedingInputError as error:
@@ -41,12 +44,16 @@ def _answer(call: Any, *args: Any, **kwargs: Any) -> Any:
 @router.get("/herdbooks")
 def herdbooks(conn: Conn) -> Any:
     """Give every herdbook with its number of animals (public)."""
+    from pigdata.services import breeding
+
     return _json(breeding.list_herdbooks(conn))
 
 
 @router.get("/check")
 def check(conn: Conn, herdbook: HerdbookQuery = "") -> Any:
     """Give the pedigree checks of a herdbook (public: counts and IDs of faulty records)."""
+    from pigdata.services import breeding
+
     return _answer(breeding.check_herdbook, conn, herdbook)
 
 
@@ -59,6 +66,8 @@ def inbreeding(
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> Any:
     """Give inbreeding coefficients, most inbred first (aggregates only for the public)."""
+    from pigdata.services import breeding
+
     return _answer(breeding.inbreeding_report, conn, who, herdbook, offset, limit)
 
 
@@ -70,12 +79,16 @@ def kinship(
     herdbook: HerdbookQuery = "",
 ) -> Any:
     """Give the coefficients of kinship among the chosen animals."""
+    from pigdata.services import breeding
+
     return _answer(breeding.kinship_report, conn, who, id, herdbook)
 
 
 @router.get("/population")
 def population(conn: Conn, herdbook: HerdbookQuery = "", year: int | None = None) -> Any:
     """Give Ne, the EAAP risk class, generation intervals and contributions (public)."""
+    from pigdata.services import breeding
+
     return _answer(breeding.population_report, conn, herdbook, year)
 
 
@@ -87,7 +100,9 @@ class EvaluationRequest(BaseModel):
     heritability: float | None = Field(default=None, gt=0, lt=1)
     genetic: list[list[float]] | None = None
     residual: list[list[float]] | None = None
-    fixed: list[str] = Field(default_factory=lambda: list(breeding_plans.FIXED_EFFECTS))
+    fixed: list[str] | None = Field(
+        default=None, description="fixed effects among group and sex (default: both)"
+    )
     offset: int = Field(default=0, ge=0)
     limit: int = Field(default=100, ge=1, le=100_000)
 
@@ -95,6 +110,8 @@ class EvaluationRequest(BaseModel):
 @router.post("/evaluation")
 def evaluation(request: EvaluationRequest, conn: Conn, who: Who) -> Any:
     """Run animal-model BLUP (PCG) and give breeding values, best first."""
+    from pigdata.services import breeding_plans
+
     return _answer(
         breeding_plans.evaluation_report,
         conn,
@@ -123,6 +140,8 @@ class MatingRequest(BaseModel):
 @router.post("/mating-plan")
 def mating_plan(request: MatingRequest, conn: Conn, who: Who) -> Any:
     """Propose the least-kinship matings under NY/T 3451, with ΔF and Ne beside random mating."""
+    from pigdata.services import breeding_plans
+
     return _answer(
         breeding_plans.mating_plan_report,
         conn,
