@@ -94,6 +94,8 @@ def test_every_record_validates() -> None:
         "slaughter",
         "price_quote",
         "outbreak_report",
+        "pedigree",
+        "phenotype",
     }
 
 

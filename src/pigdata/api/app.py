@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from pigdata import __version__
 from pigdata.api.problems import install_problem_handlers
 from pigdata.api.routers import (
+    breeding,
     catalogue,
     health,
     intake,
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_problem_handlers(app)
-    for module in (meta, intake, catalogue, ledger, places, witness, trace, health, stats, market):
+    routers = (meta, intake, catalogue, ledger, places, witness, trace)
+    services = (health, stats, market, breeding)
+    for module in (*routers, *services):
         app.include_router(module.router)
     return app

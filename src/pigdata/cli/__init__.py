@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from pigdata.cli import admin, data, health, ledger, market, serve, stats, trace, witness
+from pigdata.cli import (
+    admin,
+    breeding,
+    data,
+    health,
+    ledger,
+    market,
+    serve,
+    stats,
+    trace,
+    witness,
+)
 
 app = typer.Typer(
     help="pigdata — 开放生猪大数据平台 / open live-pig big data platform",
@@ -22,6 +33,7 @@ app.add_typer(ledger.keys_app, name="keys")
 app.add_typer(witness.witness_app, name="witness")
 app.add_typer(health.health_app, name="health")
 app.add_typer(market.market_app, name="market")
+app.add_typer(breeding.breeding_app, name="breeding")
 app.command()(ledger.verify)
 app.command("trace")(trace.trace_command)
 app.command("verify-proof")(trace.verify_proof)

@@ -466,6 +466,102 @@ class OutbreakReport(_Record):
         return tuple((n, d) for n, d in named if d)
 
 
+# --- herdbook pedigrees and performance records ---------------------------------------------
+
+# Parents a herdbook does not know are written 0, ".", "NA" or left empty.
+_UNKNOWN_PARENT = frozenset({"", "0", ".", "-", "na", "nan", "none", "null"})
+
+
+def _registry_text(value: Any) -> Any:
+    # Herdbook numbers arrive as integers from JSON and spreadsheets; they are text here.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _parent_or_none(value: Any) -> Any:
+    value = _registry_text(value)
+    if value is None or (isinstance(value, str) and value.strip().lower() in _UNKNOWN_PARENT):
+        return None
+    return value
+
+
+RegistryId = Annotated[
+    str, BeforeValidator(_registry_text), Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z_\-./]{0,39}$")
+]
+ParentId = Annotated[RegistryId | None, BeforeValidator(_parent_or_none)]
+HerdbookCode = Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z_\-]{0,39}$")]
+TraitName = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]
+Measurement = Annotated[
+    Decimal,
+    Field(max_digits=20, decimal_places=10, allow_inf_nan=False),
+    PlainSerializer(_decimal_text, return_type=str),
+]
+
+
+class PedigreeAnimal(_Record):
+    """An animal of a herdbook (良种登记) with its sire and dam, by the herdbook's own IDs."""
+
+    kind: Literal["pedigree"] = "pedigree"
+    herdbook: HerdbookCode | None = Field(
+        default=None, description="the herdbook the IDs belong to (none: the node's own)"
+    )
+    registry_id: RegistryId
+    sire: ParentId = None
+    dam: ParentId = None
+    sex: Sex | None = None
+    birth_date: date | None = None
+    birth_year: Annotated[int, Field(ge=1900, le=2200)] | None = None
+    breed: Text | None = None
+    herd: PremisesCode | None = None
+
+    @model_validator(mode="after")
+    def _parents(self) -> PedigreeAnimal:
+        if self.registry_id in (self.sire, self.dam):
+            raise rule_error(
+                "pedigree.own_parent",
+                "个体不能是自己的亲本",
+                "an animal cannot be its own parent",
+                field="sire" if self.registry_id == self.sire else "dam",
+            )
+        if self.sire is not None and self.sire == self.dam:
+            raise rule_error(
+                "pedigree.sire_as_dam",
+                "父本与母本是同一个体",
+                "the sire and the dam are the same animal",
+                field="dam",
+            )
+        if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
+            raise rule_error(
+                "pedigree.birth_year",
+                "出生年份与出生日期不符",
+                "the birth year does not match the birth date",
+                field="birth_year",
+            )
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("herd", self.herd),) if self.herd else ()
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("birth_date", self.birth_date),) if self.birth_date else ()
+
+
+class Phenotype(_Record):
+    """One performance record (性能测定): an animal's value of a trait in its contemporary group."""
+
+    kind: Literal["phenotype"] = "phenotype"
+    herdbook: HerdbookCode | None = None
+    registry_id: RegistryId
+    trait: TraitName
+    value: Measurement
+    group: Annotated[str, Field(min_length=1, max_length=60)] | None = Field(
+        default=None, description="contemporary group, e.g. herd-year-season"
+    )
+    date: Day | None = None
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("date", self.date),) if self.date else ()
+
+
 class Correction(_Record):
     """Supersedes an earlier ledger entry, optionally with a replacement record."""
 
@@ -480,7 +576,9 @@ class Correction(_Record):
         | Trade
         | Slaughter
         | PriceQuote
-        | (OutbreakReport)
+        | OutbreakReport
+        | PedigreeAnimal
+        | Phenotype
         | None
     ) = Field(default=None, discriminator="kind")
 
@@ -504,6 +602,8 @@ Record = Annotated[
     | Slaughter
     | PriceQuote
     | OutbreakReport
+    | PedigreeAnimal
+    | Phenotype
     | Correction,
     Field(discriminator="kind"),
 ]
@@ -519,6 +619,8 @@ RECORD_TYPES: dict[str, type[_Record]] = {
         Slaughter,
         PriceQuote,
         OutbreakReport,
+        PedigreeAnimal,
+        Phenotype,
         Correction,
     )
 }
@@ -526,4 +628,4 @@ KINDS: tuple[str, ...] = tuple(RECORD_TYPES)
 record_adapter: TypeAdapter[Record] = TypeAdapter(Record)
 AnyRecord = (
     Premises | Animal | HerdReport | Movement | Trade | Slaughter | PriceQuote | OutbreakReport
-) | Correction
+) | (PedigreeAnimal | Phenotype | Correction)

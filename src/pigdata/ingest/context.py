@@ -22,6 +22,8 @@ from pigdata.domain.records import (
     Correction,
     HerdReport,
     Movement,
+    PedigreeAnimal,
+    Phenotype,
     Premises,
     Slaughter,
     record_adapter,
@@ -95,6 +97,8 @@ class BatchContext:
     births: dict[str, date] = field(default_factory=dict)
     animal_seq: dict[str, int] = field(default_factory=dict)
     herd_keys: dict[tuple[str, str], int] = field(default_factory=dict)
+    pedigree_seq: dict[tuple[str, str], int] = field(default_factory=dict)
+    phenotype_seq: dict[tuple[str, str, str], int] = field(default_factory=dict)
     superseded: set[int] = field(default_factory=set)
     entries: dict[int, StoredEntry] = field(default_factory=dict)
     # keys released by a correction of this batch while its replacement is checked
@@ -137,6 +141,14 @@ class BatchContext:
                 self.slaughtered[tag] = seq
         elif isinstance(record, HerdReport):
             self.herd_keys[(record.premises, record.month)] = seq
+        elif isinstance(record, PedigreeAnimal | Phenotype):
+            self._add_breeding(record, seq)
+
+    def _add_breeding(self, record: PedigreeAnimal | Phenotype, seq: int) -> None:
+        if isinstance(record, PedigreeAnimal):
+            self.pedigree_seq[pedigree_key(record)] = seq
+        else:
+            self.phenotype_seq[phenotype_key(record)] = seq
 
     def _forget(self, seq: int) -> None:
         """Drop the facts a superseded entry gave, as its projection rows are dropped."""
@@ -146,6 +158,28 @@ class BatchContext:
             del self.premises[record.code], self.premises_seq[record.code]
         elif isinstance(record, Animal) and self.animal_seq.get(record.ear_tag) == seq:
             del self.births[record.ear_tag], self.animal_seq[record.ear_tag]
+
+
+def pedigree_key(record: PedigreeAnimal) -> tuple[str, str]:
+    """Give the unique key of a herdbook animal: herdbook ("" for the node's own) and ID."""
+    return (record.herdbook or "", record.registry_id)
+
+
+def phenotype_key(record: Phenotype) -> tuple[str, str, str]:
+    """Give the unique key of a performance record: herdbook, trait and ID."""
+    return (record.herdbook or "", record.trait, record.registry_id)
+
+
+def _load_breeding(conn: Connection, ctx: BatchContext, registry_ids: set[str]) -> None:
+    # One query per table by ID; the herdbook (and trait) complete the key in Python.
+    p = t.pedigree_animals
+    columns = [p.c.herdbook, p.c.registry_id, p.c.entry_seq]
+    for row in _select_in(conn, columns, p.c.registry_id, registry_ids):
+        ctx.pedigree_seq[(row.herdbook, row.registry_id)] = row.entry_seq
+    f = t.phenotypes
+    columns = [f.c.herdbook, f.c.trait, f.c.registry_id, f.c.entry_seq]
+    for row in _select_in(conn, columns, f.c.registry_id, registry_ids):
+        ctx.phenotype_seq[(row.herdbook, row.trait, row.registry_id)] = row.entry_seq
 
 
 def _records_of(records: Iterable[AnyRecord]) -> Iterable[AnyRecord]:
@@ -164,6 +198,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
     slaughter_tags: set[str] = set()  # whose earlier slaughter matters
     herd_premises: set[str] = set()
     targets: set[int] = set()
+    registry_ids: set[str] = set()
     for record in _records_of(records):
         premises_codes.update(record.premises_refs())
         if isinstance(record, Movement):
@@ -176,6 +211,8 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
             tags.add(record.ear_tag)
         elif isinstance(record, HerdReport):
             herd_premises.add(record.premises)
+        elif isinstance(record, PedigreeAnimal | Phenotype):
+            registry_ids.add(record.registry_id)
         elif isinstance(record, Correction):
             targets.add(record.supersedes)
 
@@ -210,6 +247,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
         conn, [h.c.premises, h.c.month, h.c.entry_seq], h.c.premises, herd_premises
     ):
         ctx.herd_keys[(row.premises, row.month)] = row.entry_seq
+    _load_breeding(conn, ctx, registry_ids)
     _load_targets(conn, ctx, targets)
     ctx.control = load_control(conn, records)
     return ctx

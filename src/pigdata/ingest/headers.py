@@ -79,8 +79,20 @@ FIELD_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "last_culling_date": ("最后扑杀日期",),
     "resolved_date": ("解除日期",),
     "culled": ("扑杀数",),
+    "herdbook": ("系谱登记簿", "良种登记簿"),
+    "registry_id": ("个体号", "登记号", "系谱号"),
+    "birth_year": ("出生年份",),
+    "herd": ("所在场", "保种场"),
+    "trait": ("性状",),
+    "value": ("测定值", "性状值"),
+    "group": ("同期组", "场年季"),
     "supersedes": ("更正条目", "被更正序号"),
     "reason": ("更正原因", "原因"),
+}
+
+# English headers other than the field names themselves (herdbook files from other programs)
+FIELD_ALIASES_EN: dict[str, tuple[str, ...]] = {
+    "registry_id": ("id", "animal_id", "individual"),
 }
 
 # Chinese names of record kinds, for a 记录类型 column
@@ -93,6 +105,8 @@ KIND_ALIASES_ZH: dict[str, str] = {
     "屠宰": "slaughter",
     "价格": "price_quote",
     "疫情报告": "outbreak_report",
+    "系谱": "pedigree",
+    "性能测定": "phenotype",
     "更正": "correction",
 }
 
@@ -101,7 +115,7 @@ REJECT_COLUMN_PREFIX = "reject_"
 
 _SEPARATOR = re.compile(r"[\s\-]+")
 _LOOKUP: dict[str, str] = {}
-for _field, _aliases in FIELD_ALIASES_ZH.items():
+for _field, _aliases in (*FIELD_ALIASES_ZH.items(), *FIELD_ALIASES_EN.items()):
     _LOOKUP[_field] = _field
     for _alias in _aliases:
         _LOOKUP[_alias] = _field

@@ -18,10 +18,12 @@ from pigdata.domain.records import (
     Correction,
     HerdReport,
     Movement,
+    PedigreeAnimal,
+    Phenotype,
     Premises,
     Slaughter,
 )
-from pigdata.ingest.context import BatchContext
+from pigdata.ingest.context import BatchContext, pedigree_key, phenotype_key
 from pigdata.ingest.movement_control import check_movement
 
 # The kind of premises a field must name, where it matters.
@@ -164,12 +166,44 @@ def _slaughter_timeline(record: Slaughter, ctx: BatchContext) -> list[Issue]:
 
 # The checks of unique keys and of the animals' timeline, by record type: one dictionary
 # look-up per record instead of a chain of isinstance tests.
+def _pedigree_once(record: PedigreeAnimal, ctx: BatchContext) -> list[Issue]:
+    if (seq := ctx.holder(ctx.pedigree_seq, pedigree_key(record))) is None:
+        return []
+    book = record.herdbook or "-"
+    return [
+        Issue(
+            "registry_id",
+            "pedigree.duplicate_id",
+            f"系谱 {book} 中个体号 {record.registry_id} 已登记（条目 {seq}），修改请提交更正",
+            f"ID {record.registry_id} is already in herdbook {book} (entry {seq}); "
+            "send a correction",
+        )
+    ]
+
+
+def _phenotype_once(record: Phenotype, ctx: BatchContext) -> list[Issue]:
+    if (seq := ctx.holder(ctx.phenotype_seq, phenotype_key(record))) is None:
+        return []
+    return [
+        Issue(
+            "trait",
+            "phenotype.once_per_trait",
+            f"个体 {record.registry_id} 的性状 {record.trait} 已有记录（条目 {seq}），"
+            "修改请提交更正",
+            f"{record.registry_id} already has a {record.trait} record (entry {seq}); "
+            "send a correction",
+        )
+    ]
+
+
 _UNIQUE_KEYS: dict[type, Callable[[Any, BatchContext], list[Issue]]] = {
     Premises: _premises_once,
     Animal: _animal_once,
     Movement: _certificate_once,
     HerdReport: _herd_report_once,
     Slaughter: _slaughtered_once,
+    PedigreeAnimal: _pedigree_once,
+    Phenotype: _phenotype_once,
 }
 _TIMELINE: dict[type, Callable[[Any, BatchContext], list[Issue]]] = {
     Movement: _movement_timeline,

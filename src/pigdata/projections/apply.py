@@ -18,6 +18,7 @@ from pigdata.projections import (
     herd_report,
     movement,
     outbreak_report,
+    pedigree,
     premises,
     price_quote,
     slaughter,
@@ -38,6 +39,8 @@ ROW_BUILDERS: dict[str, RowBuilder] = {
     "slaughter": slaughter.rows,
     "price_quote": price_quote.rows,
     "outbreak_report": outbreak_report.rows,
+    "pedigree": pedigree.rows,
+    "phenotype": pedigree.phenotype_rows,
 }
 
 # A superseded entry's rows may sit in any of these; `corrections` keeps its history.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,9 +40,14 @@ def ingest_file(
     today: date | None = None,
     keep_outcomes: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    rows: Iterable[SourceRow] | None = None,
 ) -> IngestSummary:
-    """Archive a file by its SHA-256, then ingest its rows; give the counts."""
-    rows = read_file(path, kind)  # raises UnreadableSource before anything is recorded
+    """Archive a file by its SHA-256, then ingest its rows; give the counts.
+
+    `rows` are the file's rows when the caller has read (and reshaped) them itself.
+    """
+    if rows is None:
+        rows = read_file(path, kind)  # raises UnreadableSource before anything is recorded
     digest, size = archive_file(path, settings.archive_dir)
     upload_id = start_upload(engine, digest, path.name, size, who.submitter)
     summary = ingest_rows(

@@ -330,3 +330,34 @@ sa.Index(
 )
 # Head traded per market and day, the weights of the collection points.
 sa.Index("ix_trades_market_date", trades.c.market, trades.c.date, trades.c.head_count)
+# --- breeding: herdbook pedigrees and performance records (projections) ----------------------
+
+pedigree_animals = sa.Table(
+    "pedigree_animals",
+    metadata,
+    sa.Column("herdbook", sa.String(40), primary_key=True),  # "" for the node's own herdbook
+    sa.Column("registry_id", sa.String(40), primary_key=True, index=True),
+    sa.Column("entry_seq", SEQ, nullable=False, index=True),
+    sa.Column("sire", sa.String(40)),
+    sa.Column("dam", sa.String(40)),
+    sa.Column("sex", sa.String(12)),
+    sa.Column("birth_date", sa.Date),
+    sa.Column("birth_year", sa.Integer),
+    sa.Column("breed", sa.String(200)),
+    sa.Column("herd", sa.String(10), index=True),
+)
+
+phenotypes = sa.Table(
+    "phenotypes",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("herdbook", sa.String(40), nullable=False),
+    sa.Column("registry_id", sa.String(40), nullable=False, index=True),
+    sa.Column("trait", sa.String(40), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("contemporary_group", sa.String(60)),
+    sa.Column("date", sa.Date),
+    sa.UniqueConstraint("herdbook", "trait", "registry_id"),
+)
+
+PROJECTION_TABLES = (*PROJECTION_TABLES, pedigree_animals, phenotypes)

@@ -1,8 +1,9 @@
 """The demo: every record of a synthetic district, streamed in an order the store accepts.
 
-Premises first, then animals (breeding stock, then traced market pigs), then month by month:
-herd reports, movements, trades, slaughter records and weekly price quotes; last, the
-reports of an outbreak confirmed at the end.
+Premises first, then animals (breeding stock, then traced market pigs), the conservation
+herd's herdbook (pedigree and performance records), then month by month: herd reports,
+movements, trades, slaughter records and weekly price quotes; last, the reports of an
+outbreak confirmed at the end.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import numpy as np
 from pigdata.synth.animals import build_registry, registry_records
 from pigdata.synth.chain import Chain
 from pigdata.synth.district import District, build_district
-from pigdata.synth.farms import SOW
+from pigdata.synth.farms import CONSERVATION, SOW
+from pigdata.synth.herdbook import STREAM_HERDBOOK, herdbook_records
 from pigdata.synth.herds import REPORT_FIELDS, HerdSimulator, MonthFlows, Needs, sow_drift
 from pigdata.synth.outbreaks import demo_outbreak_records
 from pigdata.synth.prices import PriceBook
@@ -90,6 +92,10 @@ def demo_records(spec: DemoSpec) -> Iterator[dict[str, Any]]:
         {s: c for s, c in primary.items() if c >= 0},
     )
     yield from registry_records(district, registry)
+    conservation = int(np.flatnonzero(district.farms.profile == CONSERVATION)[0])
+    yield from herdbook_records(
+        stream(spec.seed, STREAM_HERDBOOK), district.sites[conservation].code, months[0].first
+    )
     yield from traced_records(district, registry, plan)
     locations = [spec.county] + [district.sites[m].code for m in district.markets]
     prices = PriceBook(
