@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from pigdata import __version__
 from pigdata.api.problems import install_problem_handlers
-from pigdata.api.routers import catalogue, intake, ledger, meta, places, trace, witness
+from pigdata.api.routers import (
+    catalogue,
+    display,
+    intake,
+    ledger,
+    meta,
+    places,
+    regional,
+    trace,
+    witness,
+)
 from pigdata.config import Settings, get_settings
 from pigdata.store.engine import make_engine
+from pigdata.web.display import STATIC_URL, static_dir
 
 DESCRIPTION = """
 开放生猪大数据平台 — open live-pig big data platform.
@@ -27,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     install_problem_handlers(app)
-    for module in (meta, intake, catalogue, ledger, places, witness, trace):
+    for module in (meta, intake, catalogue, ledger, places, regional, witness, trace, display):
         app.include_router(module.router)
+    # The display centre's scripts, styles and vendored libraries (no CDN, no other host).
+    app.mount(STATIC_URL, StaticFiles(directory=static_dir()), name="static")
     return app

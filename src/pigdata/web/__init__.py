@@ -24,7 +24,8 @@ ASSET_PATH = "/static/trace"
 
 
 @cache
-def _templates() -> jinja2.Environment:
+def templates() -> jinja2.Environment:
+    """Give the Jinja2 environment of every page template (autoescaping on)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("pigdata.web", "templates"),
         autoescape=True,  # names and tags come from submitted records: never trust them as HTML
@@ -40,7 +41,7 @@ def render_trace_page(ear_tag: str, trace: Trace | None, page_url: str | None) -
     Without a page URL (a malformed tag) the page has no QR code.
     """
     return (
-        _templates()
+        templates()
         .get_template("trace.html")
         .render(
             ear_tag=ear_tag,
