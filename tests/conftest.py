@@ -93,25 +93,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
 @pytest.fixture
 def server(settings: Settings, engine: Engine) -> Iterator[str]:
     """Give the base URL of the API served by a real Uvicorn server on a free loopback port."""
-    import socket
-    import threading
-    import time
+    from pigdata.api.background import served
 
-    import uvicorn
-
-    from pigdata.api import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    while not uv.started:  # bounded by the thread: a failed start ends it
-        if not thread.is_alive():
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join()
+    with served(settings) as url:
+        yield url

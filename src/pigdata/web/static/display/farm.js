@@ -21,7 +21,7 @@ PigData.section("farm", async (element) => {
     if (![401, 403, 404].includes(error.status)) throw error;
     element.dataset.state = "denied";
     PigData.notice(element, PigData.t("farm.denied"));
-    element.querySelector(".details").hidden = true;
+    for (const part of element.querySelectorAll(".details, h3, .chart")) part.hidden = true;
     return;
   }
   const [reports, township] = await Promise.all([

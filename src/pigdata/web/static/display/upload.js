@@ -60,6 +60,7 @@
     const data = new FormData();
     data.append("file", form.file.files[0]);
     if (form.kind.value) data.append("kind", form.kind.value);
+    element.dataset.state = "sending";
     status.textContent = PigData.t("data.sending");
     PigData.notice(element, "");
     try {
