@@ -145,6 +145,7 @@ PAGES = {
     "sign-in": ("/display/sign-in", None),
     "data": ("/display/data", "demo-government-rongchang"),
     "farm": ("/display/farm", "demo-farm"),
+    "trace": ("/trace/{tag}", None),
 }
 
 
@@ -155,7 +156,7 @@ def test_every_page_loads_clean_and_accessible(
 ) -> None:
     path, token_name = PAGES[name]
     watched = open_as(size, site.tokens[token_name] if token_name else None)
-    watched.open(f"{site.url}{path}")
+    watched.open(site.url + path.format(tag=site.slaughtered_tag))
     for chart in watched.page.locator("[data-section] .chart").all():
         assert chart.locator("canvas").count() == 1  # ECharts drew into it
     assert watched.page.locator("[data-section][data-state=error]").count() == 0

@@ -7,8 +7,10 @@ template and the assets are package data under this folder.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import jinja2
 import segno
@@ -35,10 +37,13 @@ def templates() -> jinja2.Environment:
     )
 
 
-def render_trace_page(ear_tag: str, trace: Trace | None, page_url: str | None) -> str:
+def render_trace_page(
+    ear_tag: str, trace: Trace | None, page_url: str | None, layout: Mapping[str, Any]
+) -> str:
     """Give the HTML page of one ear tag: its life, and what the browser will verify.
 
-    Without a page URL (a malformed tag) the page has no QR code.
+    Without a page URL (a malformed tag) the page has no QR code. `layout` is what the
+    display centre's top bar needs (`pigdata.web.display.layout`).
     """
     return (
         templates()
@@ -51,6 +56,7 @@ def render_trace_page(ear_tag: str, trace: Trace | None, page_url: str | None) -
             api_url=f"/api/v1/trace/{ear_tag}",
             qr_url=f"/trace/{ear_tag}/qr.svg",
             assets=ASSET_PATH,
+            **layout,
         )
     )
 

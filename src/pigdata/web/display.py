@@ -44,6 +44,8 @@ PAGES: dict[str, Page] = {
         ),
         Page("farm", "/display/farm", "nav.farm", ("farm",), roles=("farm",)),
         Page("trace", "/display/trace", "nav.trace"),
+        # The public trace page of one ear tag (/trace/{tag}), in the same top bar.
+        Page("trace-tag", "/trace/{ear_tag}", "nav.trace", in_nav=False),
         Page(
             "data", "/display/data", "nav.data", ("upload",), roles=("government", "farm", "admin")
         ),
@@ -72,21 +74,22 @@ def pick_lang(query: str | None, cookie: str | None) -> Lang:
     return "zh"
 
 
+def layout(page: Page, lang: Lang) -> dict[str, Any]:
+    """Give what the shared top bar and scripts need to render a page in a language."""
+    return {
+        "page": page,
+        "pages": [p for p in PAGES.values() if p.in_nav],
+        "lang": lang,
+        "other_lang": "en" if lang == "zh" else "zh",
+        "html_lang": HTML_LANG[lang],
+        "t": lambda key: message(key, lang),
+        # Inside <script>: no "<" may close the element early.
+        "messages": orjson.dumps(catalogue(lang)).decode().replace("<", "\\u003c"),
+        "static": STATIC_URL,
+    }
+
+
 def render(page: Page, lang: Lang, **context: Any) -> str:
     """Give a page's HTML in a language."""
-    return (
-        templates()
-        .get_template(f"display/{page.key}.html")
-        .render(
-            page=page,
-            pages=[p for p in PAGES.values() if p.in_nav],
-            lang=lang,
-            other_lang="en" if lang == "zh" else "zh",
-            html_lang=HTML_LANG[lang],
-            t=lambda key: message(key, lang),
-            messages=orjson.dumps(catalogue(lang)).decode().replace("<", "\\u003c"),
-            static=STATIC_URL,
-            maps=map_codes(),
-            **context,
-        )
-    )
+    template = templates().get_template(f"display/{page.key}.html")
+    return template.render(**layout(page, lang), maps=map_codes(), **context)
