@@ -127,3 +127,18 @@ def test_the_api_gives_the_same_figures(server: str, herds: None) -> None:
     assert httpx.get(f"{base}/500153/farm-sizes").json()["unreported_farms"] == 1
     missing = httpx.get(f"{base}/500199/breakdown")
     assert missing.status_code == 404 and "500199" in missing.json()["detail"]
+
+
+def test_a_kept_answer_gives_way_to_a_new_entry(
+    server: str, herds: None, engine: Engine, settings: Settings
+) -> None:
+    url = f"{server}/api/v1/stats/regions/500153/breakdown"
+    overview = f"{server}/api/v1/stats/overview?region=500153"
+    before, seen = httpx.get(url).json(), httpx.get(overview).json()
+    assert httpx.get(url).json() == before  # kept: the ledger has not grown
+    later = herd_report(SILENT_FARM, "2024-12", breeding_sows=11)
+    assert ingest(engine, settings, [later]).accepted == 1
+    after = httpx.get(url).json()
+    sows = [sum(a["breeding_sows"] for a in answer["areas"]) for answer in (before, after)]
+    assert sows == [70, 70 + 11]
+    assert httpx.get(overview).json()["ledger_size"] == seen["ledger_size"] + 1

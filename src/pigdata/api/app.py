@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from pigdata import __version__
+from pigdata.api.answers import KeptAnswers
 from pigdata.api.problems import install_problem_handlers
 from pigdata.api.routers import (
     catalogue,
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="pigdata", version=__version__, description=DESCRIPTION)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
+    app.state.kept_answers = KeptAnswers()
     install_problem_handlers(app)
     for module in (meta, intake, catalogue, ledger, places, regional, witness, trace, display):
         app.include_router(module.router)
