@@ -24,6 +24,9 @@ target="."
 vendor=src/pigdata/web/static/vendor
 if [[ ! -f "$vendor/echarts.min.js" || tools/web/package-lock.json -nt "$vendor/echarts.min.js" \
       || scripts/build_web_assets.py -nt "$vendor/echarts.min.js" ]]; then
+  if ! command -v npm >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm) >&2 || true
+  fi
   if command -v npm >/dev/null; then
     (cd tools/web && npm ci --silent --no-audit --no-fund)
     .venv/bin/python scripts/build_web_assets.py >/dev/null
