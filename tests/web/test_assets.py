@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 
+from browsing import IN_CI
 from pigdata.domain import regions
 from pigdata.services.regional import drill_children
 from pigdata.web.display import map_codes, static_dir
-
-from browsing import IN_CI
 
 ROOT = Path(__file__).parent.parent.parent
 MODULES = ROOT / "tools" / "web" / "node_modules"
