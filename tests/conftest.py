@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,16 +59,25 @@ def database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'pigdata.db'}"
         return
-    if not POSTGRES_URL or postgres_template is None:
+    with postgres_database(postgres_template) as url:
+        yield url
+
+
+@contextmanager
+def postgres_database(template: str | None) -> Iterator[str]:
+    """Give the URL of a new database copied from the migrated template, dropped after."""
+    if not POSTGRES_URL or template is None:
         pytest.skip("PostgreSQL not available (set PIGDATA_TEST_POSTGRES_URL)")
     name = f"pigdata_t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, BrowserContext
 
 import browsing
 from browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
+from conftest import BACKENDS, postgres_database
 from pigdata.api.background import served
 from pigdata.cli.serve import issue_demo_tokens, load_demo
 from pigdata.config import Settings
@@ -44,6 +45,7 @@ pytestmark = pytest.mark.skipif(
 class Site:
     """The demo node: its address, a token per demo name, and some of its records."""
 
+    backend: str
     url: str
     tokens: dict[str, str]
     farms: list[str]
@@ -64,11 +66,25 @@ def _demo_facts(settings: Settings) -> tuple[list[str], str]:
     return found
 
 
+@pytest.fixture(scope="module", params=BACKENDS)
+def database(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_template: str | None,
+) -> Iterator[str]:
+    """Give one database per backend for the whole module (the demo is loaded once)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('display') / 'demo.db'}"
+        return
+    with postgres_database(postgres_template) as url:
+        yield url
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    folder = tmp_path_factory.mktemp("display")
+def site(tmp_path_factory: pytest.TempPathFactory, database: str) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("node")
     settings = Settings(
-        database_url=f"sqlite:///{folder / 'demo.db'}",
+        database_url=database,
         archive_dir=folder / "archive",
         key_file=folder / "keys" / "node.key",
     )
@@ -81,7 +97,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     own = next(who.scope for who, _ in issued if who.name == "demo-farm")
     farms, tag = _demo_facts(settings)
     with served(settings) as url:
-        yield Site(url, tokens, farms, tag, str(own))
+        yield Site(database.split(":")[0].split("+")[0], url, tokens, farms, tag, str(own))
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +177,9 @@ def test_every_page_loads_clean_and_accessible(
         assert chart.locator("canvas").count() == 1  # ECharts drew into it
     assert watched.page.locator("[data-section][data-state=error]").count() == 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    watched.page.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), full_page=True)
+    watched.page.screenshot(
+        path=str(SCREENSHOTS / f"{name}-{size}-{site.backend}.png"), full_page=True
+    )
     assert watched.serious_violations() == []
     watched.assert_clean()
 

@@ -128,13 +128,21 @@
       const run = sections.get(element.dataset.section);
       if (!run) continue;
       runs.push(
-        run(element, context).catch((error) => {
-          element.dataset.state = "error";
-          const box = element.querySelector(".notice") || element.appendChild(document.createElement("p"));
-          box.className = "notice";
-          box.hidden = false;
-          box.textContent = `${t("error.load")}: ${error.message}`;
-        }),
+        run(element, context)
+          .then(() => {
+            // A refresh that works again clears the error an earlier one left.
+            if (element.dataset.state !== "error") return;
+            delete element.dataset.state;
+            element.querySelector(".notice").hidden = true;
+          })
+          .catch((error) => {
+            element.dataset.state = "error";
+            const box =
+              element.querySelector(".notice") || element.appendChild(document.createElement("p"));
+            box.className = "notice";
+            box.hidden = false;
+            box.textContent = `${t("error.load")}: ${error.message}`;
+          }),
       );
     }
     await Promise.all(runs);
