@@ -56,10 +56,18 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_template: str | None
 ) -> Iterator[str]:
     """Give the URL of a new, migrated, empty database of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'pigdata.db'}"
+    with new_database(request.param, tmp_path, postgres_template) as url:
+        yield url
+
+
+@contextmanager
+def new_database(backend: str, folder: Path, template: str | None) -> Iterator[str]:
+    """Give the URL of a new database: a SQLite file in the folder, or a PostgreSQL copy of
+    the migrated template (SQLite files are migrated by whoever opens them)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'pigdata.db'}"
         return
-    with postgres_database(postgres_template) as url:
+    with postgres_database(template) as url:
         yield url
 
 

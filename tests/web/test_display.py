@@ -21,7 +21,7 @@ from playwright.sync_api import Browser, BrowserContext
 
 import browsing
 from browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
-from conftest import BACKENDS, postgres_database
+from conftest import BACKENDS, new_database
 from pigdata.api.background import served
 from pigdata.cli.serve import issue_demo_tokens, load_demo
 from pigdata.config import Settings
@@ -73,10 +73,8 @@ def database(
     postgres_template: str | None,
 ) -> Iterator[str]:
     """Give one database per backend for the whole module (the demo is loaded once)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('display') / 'demo.db'}"
-        return
-    with postgres_database(postgres_template) as url:
+    folder = tmp_path_factory.mktemp("display")
+    with new_database(request.param, folder, postgres_template) as url:
         yield url
 
 
