@@ -142,3 +142,22 @@ def test_a_kept_answer_gives_way_to_a_new_entry(
     sows = [sum(a["breeding_sows"] for a in answer["areas"]) for answer in (before, after)]
     assert sows == [70, 70 + 11]
     assert httpx.get(overview).json()["ledger_size"] == seen["ledger_size"] + 1
+
+
+def test_an_answer_held_already_is_not_sent_again(
+    server: str, herds: None, engine: Engine, settings: Settings
+) -> None:
+    url = f"{server}/api/v1/stats/regions/500153/history"
+    first = httpx.get(url)
+    etag = first.headers["etag"]
+    again = httpx.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    other = httpx.get(
+        f"{server}/api/v1/stats/regions/500000/history", headers={"If-None-Match": etag}
+    )
+    assert other.status_code == 200  # another region, another tag
+    later = herd_report(SILENT_FARM, "2024-12", breeding_sows=11)
+    assert ingest(engine, settings, [later]).accepted == 1
+    grown = httpx.get(url, headers={"If-None-Match": etag})
+    assert grown.status_code == 200 and grown.headers["etag"] != etag
+    assert grown.json()[-1]["breeding_sows"] == first.json()[-1]["breeding_sows"] + 11
