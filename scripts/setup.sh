@@ -18,3 +18,20 @@ extras=${1:-}
 target="."
 [[ -n "$extras" ]] && target=".[${extras}]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$target"
+
+# The display centre's browser libraries and boundary maps come from npm packages pinned in
+# tools/web; they are copied into the package's static files (not kept in git).
+vendor=src/pigdata/web/static/vendor
+if [[ ! -f "$vendor/echarts.min.js" || tools/web/package-lock.json -nt "$vendor/echarts.min.js" \
+      || scripts/build_web_assets.py -nt "$vendor/echarts.min.js" ]]; then
+  if ! command -v npm >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm) >&2 || true
+  fi
+  if command -v npm >/dev/null; then
+    (cd tools/web && npm ci --silent --no-audit --no-fund)
+    .venv/bin/python scripts/build_web_assets.py >/dev/null
+  else
+    echo "npm is missing: the display centre's charts and maps cannot be built (apt-get install npm)" >&2
+    [[ "${CI:-}" != "true" ]]
+  fi
+fi

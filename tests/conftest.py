@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,19 +56,36 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_template: str | None
 ) -> Iterator[str]:
     """Give the URL of a new, migrated, empty database of each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'pigdata.db'}"
+    with new_database(request.param, tmp_path, postgres_template) as url:
+        yield url
+
+
+@contextmanager
+def new_database(backend: str, folder: Path, template: str | None) -> Iterator[str]:
+    """Give the URL of a new database: a SQLite file in the folder, or a PostgreSQL copy of
+    the migrated template (SQLite files are migrated by whoever opens them)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'pigdata.db'}"
         return
-    if not POSTGRES_URL or postgres_template is None:
+    with postgres_database(template) as url:
+        yield url
+
+
+@contextmanager
+def postgres_database(template: str | None) -> Iterator[str]:
+    """Give the URL of a new database copied from the migrated template, dropped after."""
+    if not POSTGRES_URL or template is None:
         pytest.skip("PostgreSQL not available (set PIGDATA_TEST_POSTGRES_URL)")
     name = f"pigdata_t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{postgres_template}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
@@ -93,25 +111,7 @@ def engine(settings: Settings) -> Iterator[Engine]:
 @pytest.fixture
 def server(settings: Settings, engine: Engine) -> Iterator[str]:
     """Give the base URL of the API served by a real Uvicorn server on a free loopback port."""
-    import socket
-    import threading
-    import time
+    from pigdata.api.background import served
 
-    import uvicorn
-
-    from pigdata.api import create_app
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    uv = uvicorn.Server(config)
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    while not uv.started:  # bounded by the thread: a failed start ends it
-        if not thread.is_alive():
-            raise RuntimeError("the API server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join()
+    with served(settings) as url:
+        yield url

@@ -83,7 +83,7 @@ def test_levels_from_township_to_nation(loaded: Engine) -> None:
     with loaded.connect() as conn:
         township = production_statistics(conn, "500153001", "2024-03", "2024-03").months[0]
         city = production_statistics(conn, "500000", "2024-03", "2024-03").months[0]
-        nation = production_statistics(conn, "000000", "2024-03", "2024-03", by_part=True)
+        nation = production_statistics(conn, "100000", "2024-03", "2024-03", by_part=True)
     assert (township.registered_farms, township.inventory["breeding_sows"]) == (1, 110)
     assert (city.registered_farms, city.reporting_farms) == (3, 2)
     assert city.inventory["breeding_sows"] == 1110
@@ -180,7 +180,7 @@ def test_configured_holding_and_bands_of_a_region(loaded: Engine) -> None:
 
 def test_nation_uses_the_national_holding(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        report = capacity.capacity_status(conn, "000000", "2024-03")
+        report = capacity.capacity_status(conn, "100000", "2024-03")
     assert report.normal_holding is not None and report.normal_holding.sows == 39_000_000
     assert report.current.ratio_pct == round(100 * 1117 / 39_000_000, 2)
     assert report.current.zone is Zone.red

@@ -7,17 +7,17 @@ browser that Playwright downloads. Skipped only where Chromium is missing outsid
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import orjson
 import pytest
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 from sqlalchemy.engine import Engine
 
+import browsing
+from browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
 from pigdata.config import Settings
 from pigdata.domain.records import record_adapter
 from pigdata.ledger import merkle
@@ -39,17 +39,6 @@ from builders import (
     slaughter,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
-IN_CI = os.environ.get("CI", "").lower() == "true"
-ARTIFACTS = Path(__file__).parent.parent.parent / "test-artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TAG = "150015300000001"
 SIGNED_FARM = "5001530009"
 
@@ -60,23 +49,12 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
-class Watched:
-    """A page with every console error, page error and failed request it saw."""
-
-    def __init__(self, page: Page) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.failed: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
-        page.on("response", lambda r: self.failed.append(r.url) if r.status >= 400 else None)
+class Watched(browsing.Watched):
+    """A trace page, with what the browser's verification says."""
 
     def verify(self, url: str) -> str:
         """Open the page, wait for the browser's verification, give its outcome."""
@@ -141,7 +119,7 @@ def test_the_page_verifies_every_entry(
     assert page.locator("h3").filter(has_text="Slaughtered").count() == 1
     assert page.get_attribute("html", "lang") == "zh-CN"
     assert page.locator("img").evaluate("img => img.naturalWidth") > 0  # the QR code loaded
-    assert watched.errors == [] and watched.failed == []
+    assert watched.errors == [] and watched.failed == [] and watched.outside == []
     ARTIFACTS.mkdir(exist_ok=True)
     backend = database_url.split(":", 1)[0].split("+", 1)[0]
     page.screenshot(path=str(ARTIFACTS / f"trace-page-{backend}.png"), full_page=True)

@@ -81,6 +81,7 @@ def issue_demo_tokens(engine: Engine) -> list[tuple[Principal, str]]:
 def _print_welcome(settings: Settings, tokens: list[tuple[Principal, str]]) -> None:
     address = f"http://{settings.host}:{settings.port}"
     console.print(f"\n[bold]pigdata[/bold] is at {address}  ·  API docs: {address}/docs")
+    console.print(f"display centre 展示中心: {address}/display  (sign in with a token below)")
     table = Table("role 角色", "scope 范围", "token 令牌 (Authorization: Bearer …)")
     for who, secret in tokens:
         table.add_row(who.role.value, who.scope or "", secret)

@@ -34,7 +34,7 @@ SHORT = {
     "moved_out": "调出 out",
 }
 
-Region = Annotated[str, typer.Option(help="division code of any level; 000000 = the nation")]
+Region = Annotated[str, typer.Option(help="division code of any level; 100000 = the nation")]
 Month = Annotated[str, typer.Option(help="month, YYYY-MM")]
 AsJson = Annotated[bool, typer.Option("--json", help="print the answer as JSON")]
 Token = Annotated[

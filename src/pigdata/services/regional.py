@@ -1,6 +1,6 @@
 """What the regional statistics share: the nation as a region, code ranges, months.
 
-A region is a division code of any level, or ``000000`` for the whole nation. Conditions on
+A region is a division code of any level, or ``100000`` for the whole nation. Conditions on
 a township column are written as a range (``code >= prefix AND code < next prefix``) rather
 than LIKE so that both SQLite and PostgreSQL use the index on ``premises.township``.
 """
@@ -20,7 +20,7 @@ from pigdata.domain.records import PremisesType
 from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
 
-NATION = "000000"
+NATION = regions.NATION
 NON_FARM_TYPES = tuple(kind.value for kind in PremisesType if kind is not PremisesType.farm)
 NATION_NAME = "全国"
 
@@ -39,7 +39,7 @@ class Region:
 
 
 def resolve(code: str) -> Region:
-    """Give the region of a code (``000000`` is the nation); unknown codes raise."""
+    """Give the region of a code (``100000`` is the nation); unknown codes raise."""
     if code == NATION:
         return Region(NATION, NATION_NAME, "")
     return Region(code, regions.full_name(code), region_prefix(code))

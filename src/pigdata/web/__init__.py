@@ -7,8 +7,10 @@ template and the assets are package data under this folder.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import jinja2
 import segno
@@ -24,7 +26,8 @@ ASSET_PATH = "/static/trace"
 
 
 @cache
-def _templates() -> jinja2.Environment:
+def templates() -> jinja2.Environment:
+    """Give the Jinja2 environment of every page template (autoescaping on)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("pigdata.web", "templates"),
         autoescape=True,  # names and tags come from submitted records: never trust them as HTML
@@ -34,13 +37,16 @@ def _templates() -> jinja2.Environment:
     )
 
 
-def render_trace_page(ear_tag: str, trace: Trace | None, page_url: str | None) -> str:
+def render_trace_page(
+    ear_tag: str, trace: Trace | None, page_url: str | None, layout: Mapping[str, Any]
+) -> str:
     """Give the HTML page of one ear tag: its life, and what the browser will verify.
 
-    Without a page URL (a malformed tag) the page has no QR code.
+    Without a page URL (a malformed tag) the page has no QR code. `layout` is what the
+    display centre's top bar needs (`pigdata.web.display.layout`).
     """
     return (
-        _templates()
+        templates()
         .get_template("trace.html")
         .render(
             ear_tag=ear_tag,
@@ -50,6 +56,7 @@ def render_trace_page(ear_tag: str, trace: Trace | None, page_url: str | None) -
             api_url=f"/api/v1/trace/{ear_tag}",
             qr_url=f"/trace/{ear_tag}/qr.svg",
             assets=ASSET_PATH,
+            **layout,
         )
     )
 

@@ -24,6 +24,7 @@ def index() -> dict[str, Any]:
         "name": "pigdata",
         "version": __version__,
         "docs": "/docs",
+        "display": "/display",
         "openapi": "/openapi.json",
         "api": "/api/v1",
     }

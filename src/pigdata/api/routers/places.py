@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.responses import Response
 
+from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, SettingsDep
 from pigdata.domain import regions
 from pigdata.ingest.pipeline import today_in
-from pigdata.services.overview import region_overview
+from pigdata.services.overview import Overview, region_overview
 
 router = APIRouter(prefix="/api/v1", tags=["regions"])
 
@@ -35,7 +37,10 @@ def get_children(code: str) -> list[dict[str, Any]]:
     return [_division(d) for d in regions.children(code)]
 
 
-@router.get("/stats/overview")
-def overview(conn: Conn, settings: SettingsDep, region: str = "500153") -> Any:
+@router.get("/stats/overview", response_model=Overview)
+def overview(conn: Conn, settings: SettingsDep, kept: Kept, region: str = "500153") -> Response:
     """Give a region's aggregates (public): premises by type, latest herd month, movements."""
-    return region_overview(conn, region, today_in(settings.timezone))
+    today = today_in(settings.timezone)  # the 30-day window moves with the day: in the key
+    return kept.answer(
+        conn, ("overview", region, today), lambda: region_overview(conn, region, today)
+    )

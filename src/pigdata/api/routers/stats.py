@@ -39,7 +39,7 @@ def production(
 ) -> RegionProduction:
     """Give a region's herd inventory and flows by month, each with its completeness (public).
 
-    `region` is a division code of any level or 000000 for the nation; with `parts=true` the
+    `region` is a division code of any level or 100000 for the nation; with `parts=true` the
     divisions one level down come too.
     """
     return answer(lambda: production_statistics(conn, region, first, last, by_part=parts))

@@ -19,6 +19,7 @@ from pigdata.ledger.bundle import BundleError, make_bundle
 from pigdata.ledger.node import node_signer
 from pigdata.services.trace import canonical_tag, trace
 from pigdata.web import asset, qr_svg, render_trace_page
+from pigdata.web.display import LANG_COOKIE, PAGES, layout, pick_lang
 
 router = APIRouter(tags=["trace"])
 
@@ -64,7 +65,8 @@ def trace_page(ear_tag: str, request: Request, conn: Conn) -> HTMLResponse:
     found = trace(conn, ear_tag) if tag is not None else None
     # A malformed tag gets the not-found page without a QR code: no page to point to.
     page_url = _page_url(request, tag) if tag is not None else None
-    html = render_trace_page(tag or ear_tag, found, page_url)
+    lang = pick_lang(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
+    html = render_trace_page(tag or ear_tag, found, page_url, layout(PAGES["trace-tag"], lang))
     return HTMLResponse(html, status_code=200 if found is not None else 404)
 
 

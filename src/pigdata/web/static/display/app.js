@@ -1,0 +1,191 @@
+// The display centre's shared script: the visitor's token and role, the API, the words of
+// the page's language, and the sections of the page (each from its own script).
+// A section is registered with PigData.section(name, run); run(element, context) draws it
+// and resolves once its charts have finished drawing.
+"use strict";
+
+(() => {
+  const TOKEN_KEY = "pigdata.token";
+  const body = document.body;
+  const messages = JSON.parse(document.getElementById("messages").textContent);
+  const lang = body.dataset.lang;
+  const numbers = new Intl.NumberFormat(lang === "zh" ? "zh-CN" : "en");
+  const sections = new Map();
+
+  class ApiError extends Error {
+    constructor(status, detail) {
+      super(detail);
+      this.status = status;
+    }
+  }
+
+  const t = (key) => (key in messages ? messages[key] : key);
+  const fmt = (value) => (value === null || value === undefined ? "—" : numbers.format(value));
+  const token = () => sessionStorage.getItem(TOKEN_KEY);
+
+  async function api(path, options = {}) {
+    const headers = new Headers(options.headers || {});
+    const secret = options.token ?? token();
+    if (secret) headers.set("Authorization", `Bearer ${secret}`);
+    const response = await fetch(path, { ...options, headers });
+    if (!response.ok) {
+      let detail = response.statusText;
+      try {
+        detail = (await response.json()).detail || detail;
+      } catch {
+        // not a problem+json answer: keep the status text
+      }
+      throw new ApiError(response.status, detail);
+    }
+    return options.raw ? response : response.json();
+  }
+
+  // Draws an ECharts option into an element; resolves when the chart has finished drawing.
+  function chart(element, option) {
+    const instance =
+      echarts.getInstanceByDom(element) ||
+      echarts.init(element, null, { locale: lang === "zh" ? "ZH" : "EN" });
+    const drawn = new Promise((resolve) => instance.on("finished", resolve));
+    instance.setOption({ animation: false, aria: { enabled: true }, ...option }, true);
+    return { instance, drawn };
+  }
+
+  function fill(root, values) {
+    for (const [field, value] of Object.entries(values)) {
+      const target = root.querySelector(`[data-field="${field}"]`);
+      if (target) target.textContent = typeof value === "number" ? fmt(value) : value ?? "—";
+    }
+  }
+
+  function notice(element, text) {
+    const box = element.querySelector(".notice");
+    if (!box) return;
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  const state = { who: { name: "anonymous", role: "public", scope: null } };
+
+  async function identify() {
+    if (token()) {
+      try {
+        state.who = await api("/api/v1/me");
+      } catch (error) {
+        if (error.status === 401) sessionStorage.removeItem(TOKEN_KEY);
+      }
+    }
+    showWho();
+  }
+
+  function showWho() {
+    const who = state.who;
+    const label = document.getElementById("who");
+    const signedIn = who.role !== "public" || who.name !== "anonymous";
+    label.textContent = signedIn
+      ? `${who.name} · ${t(`role.${who.role}`)}${who.scope ? ` (${who.scope})` : ""}`
+      : t("who.public");
+    document.getElementById("signout").hidden = !signedIn;
+    document.getElementById("signin-link").hidden = signedIn;
+    // Hide what the role may not use; the API refuses it anyway.
+    for (const item of document.querySelectorAll("[data-roles]")) {
+      item.hidden = !item.dataset.roles.split(" ").includes(who.role);
+    }
+  }
+
+  function signOut() {
+    sessionStorage.removeItem(TOKEN_KEY);
+    state.who = { name: "anonymous", role: "public", scope: null };
+    window.location.assign("/display/overview");
+  }
+
+  async function signIn(event) {
+    event.preventDefault();
+    const form = event.target;
+    const secret = form.token.value.trim();
+    const status = document.getElementById("signin-status");
+    try {
+      state.who = await api("/api/v1/me", { token: secret });
+      sessionStorage.setItem(TOKEN_KEY, secret);
+      form.reset();
+      status.textContent = `${t("signin.ok")}${state.who.name} · ${t(`role.${state.who.role}`)}`;
+      if (state.who.scope) status.textContent += ` · ${t("signin.scope")} ${state.who.scope}`;
+    } catch (error) {
+      status.textContent = error.status === 401 ? t("signin.bad") : `${t("error.load")}: ${error.message}`;
+    }
+    showWho();
+  }
+
+  async function runSections(base) {
+    // One answer per path for all the sections of one run (the map and the table share one).
+    const answers = new Map();
+    const get = (path) => {
+      if (!answers.has(path)) answers.set(path, api(path));
+      return answers.get(path);
+    };
+    const context = { ...base, get };
+    const runs = [];
+    for (const element of document.querySelectorAll("[data-section]")) {
+      const run = sections.get(element.dataset.section);
+      if (!run) continue;
+      runs.push(
+        run(element, context)
+          .then(() => {
+            // A refresh that works again clears the error an earlier one left.
+            if (element.dataset.state !== "error") return;
+            delete element.dataset.state;
+            element.querySelector(".notice").hidden = true;
+          })
+          .catch((error) => {
+            element.dataset.state = "error";
+            const box =
+              element.querySelector(".notice") || element.appendChild(document.createElement("p"));
+            box.className = "notice";
+            box.hidden = false;
+            box.textContent = `${t("error.load")}: ${error.message}`;
+          }),
+      );
+    }
+    await Promise.all(runs);
+    for (const time of document.querySelectorAll('[data-field="updated"]')) {
+      time.textContent = new Date().toLocaleTimeString(lang === "zh" ? "zh-CN" : "en");
+    }
+  }
+
+  async function start() {
+    document.getElementById("signout").addEventListener("click", signOut);
+    const form = document.getElementById("signin-form");
+    if (form) form.addEventListener("submit", signIn);
+    await identify();
+    const context = { who: state.who, region: body.dataset.region, refresh: false };
+    await runSections(context);
+    body.dataset.drawn = String(Date.now() - performance.timeOrigin);
+    const every = Number(body.dataset.refresh || 0);
+    if (every > 0) {
+      setInterval(() => runSections({ ...context, refresh: true }), every * 1000);
+    }
+    window.addEventListener("resize", () => {
+      if (typeof echarts === "undefined") return;
+      for (const element of document.querySelectorAll(".chart")) {
+        echarts.getInstanceByDom(element)?.resize();
+      }
+    });
+  }
+
+  window.PigData = {
+    t,
+    fmt,
+    api,
+    chart,
+    fill,
+    notice,
+    ApiError,
+    lang,
+    maps: (body.dataset.maps || "").split(",").filter(Boolean),
+    staticUrl: body.dataset.static,
+    section: (name, run) => sections.set(name, run),
+    get who() {
+      return state.who;
+    },
+  };
+  document.addEventListener("DOMContentLoaded", start);
+})();

@@ -1,0 +1,341 @@
+"""The display centre in a real browser, on the demo district served by a real Uvicorn.
+
+Driven by Playwright with the system's Chromium (Debian package `chromium`). Every page is
+checked for console errors, failed requests and requests to any host but this node, and
+with axe-core (from tools/web, npm) for serious accessibility violations. Screenshots of
+every page at 1920x1080 and 1366x768 land in test-artifacts/display/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, BrowserContext
+
+import browsing
+from browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
+from conftest import BACKENDS, new_database
+from pigdata.api.background import served
+from pigdata.cli.serve import issue_demo_tokens, load_demo
+from pigdata.config import Settings
+from pigdata.store import tables as t
+from pigdata.store.engine import make_engine
+from pigdata.store.schema import upgrade
+from pigdata.synth import DemoSpec
+
+ROOT = Path(__file__).parent.parent.parent
+AXE = ROOT / "tools" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ARTIFACTS / "display"
+SIZES = {"wall": (1920, 1080), "laptop": (1366, 768)}
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and AXE.exists()) and not IN_CI,
+    reason=f"{CHROMIUM} or {AXE} is missing (apt-get install chromium; scripts/setup.sh)",
+)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The demo node: its address, a token per demo name, and some of its records."""
+
+    backend: str
+    url: str
+    tokens: dict[str, str]
+    farms: list[str]
+    slaughtered_tag: str
+    own_farm: str
+
+
+def _demo_facts(settings: Settings) -> tuple[list[str], str]:
+    engine = make_engine(settings.database_url)
+    with engine.connect() as conn:
+        p = t.premises
+        farms = conn.execute(
+            sa.select(p.c.code).where(p.c.premises_type == "farm").order_by(p.c.code)
+        ).scalars()
+        tag = conn.execute(sa.select(sa.func.min(t.slaughter_tags.c.ear_tag))).scalar_one()
+        found = list(farms), str(tag)
+    engine.dispose()
+    return found
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_template: str | None,
+) -> Iterator[str]:
+    """Give one database per backend for the whole module (the demo is loaded once)."""
+    folder = tmp_path_factory.mktemp("display")
+    with new_database(request.param, folder, postgres_template) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, database: str) -> Iterator[Site]:
+    folder = tmp_path_factory.mktemp("node")
+    settings = Settings(
+        database_url=database,
+        archive_dir=folder / "archive",
+        key_file=folder / "keys" / "node.key",
+    )
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    assert load_demo(engine, settings, DemoSpec(scale=0.1)).rejected == 0
+    issued = issue_demo_tokens(engine)
+    engine.dispose()
+    tokens = {who.name: secret for who, secret in issued}
+    own = next(who.scope for who, _ in issued if who.name == "demo-farm")
+    farms, tag = _demo_facts(settings)
+    with served(settings) as url:
+        yield Site(database.split(":")[0].split("+")[0], url, tokens, farms, tag, str(own))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+class Watched(browsing.Watched):
+    """A display page: opened once its sections have drawn, checked, and checked by axe."""
+
+    def open(self, url: str) -> None:
+        """Open a page and wait until its sections have drawn."""
+        self.page.goto(url)
+        self.page.wait_for_selector("body[data-drawn]", timeout=30_000)
+
+    def assert_clean(self) -> None:
+        assert self.errors == [] and self.failed == [] and self.outside == []
+
+    def serious_violations(self) -> list[dict[str, Any]]:
+        """Give axe-core's serious and critical violations on the page as it stands."""
+        self.page.add_script_tag(path=str(AXE))
+        result = self.page.evaluate("async () => await axe.run()")
+        return [
+            {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]
+            if v["impact"] in {"serious", "critical"}
+        ]
+
+
+def _context(browser: Browser, size: str = "laptop", token: str | None = None) -> BrowserContext:
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    if token is not None:  # as the sign-in page leaves it
+        context.add_init_script(
+            f"sessionStorage.setItem('pigdata.token', {orjson.dumps(token).decode()})"
+        )
+    return context
+
+
+@pytest.fixture
+def open_as(browser: Browser) -> Iterator[Any]:
+    contexts: list[BrowserContext] = []
+
+    def make(size: str = "laptop", token: str | None = None) -> Watched:
+        contexts.append(_context(browser, size, token))
+        return Watched(contexts[-1].new_page())
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+PAGES = {
+    "overview": ("/display/overview", None),
+    "overview-en": ("/display/overview?lang=en", None),
+    "nation": ("/display/region/100000", None),
+    "chongqing": ("/display/region/500000", None),
+    "rongchang": ("/display/region/500153", None),
+    "trace-search": ("/display/trace", None),
+    "sign-in": ("/display/sign-in", None),
+    "data": ("/display/data", "demo-government-rongchang"),
+    "farm": ("/display/farm", "demo-farm"),
+    "trace": ("/trace/{tag}", None),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_loads_clean_and_accessible(
+    site: Site, open_as: Any, name: str, size: str
+) -> None:
+    path, token_name = PAGES[name]
+    watched = open_as(size, site.tokens[token_name] if token_name else None)
+    watched.open(site.url + path.format(tag=site.slaughtered_tag))
+    for chart in watched.page.locator("[data-section] .chart").all():
+        assert chart.locator("canvas").count() == 1  # ECharts drew into it
+    assert watched.page.locator("[data-section][data-state=error]").count() == 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    watched.page.screenshot(
+        path=str(SCREENSHOTS / f"{name}-{size}-{site.backend}.png"), full_page=True
+    )
+    assert watched.serious_violations() == []
+    watched.assert_clean()
+
+
+def test_overview_figures_are_the_apis(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    watched.open(f"{site.url}/display/overview")
+    breakdown = httpx.get(f"{site.url}/api/v1/stats/regions/500000/breakdown").json()
+    sows = sum(a["breeding_sows"] for a in breakdown["areas"])
+    shown = watched.page.inner_text('[data-section=headline] [data-field="breeding_sows"]')
+    assert shown.replace(",", "") == str(sows) and sows > 0
+    assert watched.page.inner_text('[data-field="month"]') == breakdown["month"]
+    assert watched.page.get_attribute("html", "lang") == "zh-CN"
+    watched.assert_clean()
+
+
+def _click_on_map(watched: Watched, longitude: float, latitude: float) -> None:
+    chart = watched.page.locator("[data-section=map] .chart")
+    x, y = chart.evaluate(
+        "(el, at) => echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, at)",
+        [longitude, latitude],
+    )
+    box = chart.bounding_box()
+    assert box is not None
+    watched.page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_clicking_a_region_drills_down(site: Site, open_as: Any) -> None:
+    watched = open_as("wall")
+    watched.open(f"{site.url}/display/region/100000")
+    with watched.page.expect_navigation():
+        _click_on_map(watched, 107.9, 30.1)  # inside Chongqing
+    assert watched.page.url.endswith("/display/region/500000")
+    watched.page.wait_for_selector("body[data-drawn]")
+    with watched.page.expect_navigation():
+        _click_on_map(watched, 105.55, 29.45)  # inside Rongchang
+    assert watched.page.url.endswith("/display/region/500153")
+    watched.page.wait_for_selector("body[data-drawn]")
+    # A county's parts are its townships: the last level, named in the table.
+    rows = watched.page.locator("[data-section=parts] tbody tr")
+    assert rows.count() == 21 and rows.locator("a").count() == 0
+    assert "荣昌区" in watched.page.inner_text(".crumbs")
+    watched.assert_clean()
+
+
+def test_the_keyboard_reaches_and_follows_a_drill_down_link(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    watched.open(f"{site.url}/display/region/500000")
+    page = watched.page
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    link = page.locator("[data-section=parts] a", has_text="荣昌区")
+    for _ in range(200):  # through the page in tab order until the link has the focus
+        if link.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/display/region/500153")
+
+
+def _upload_file(tmp_path: Path) -> Path:
+    header = "kind,code,premises_type,name,township,latitude,longitude,owner,"
+    header += "capacity_sows,capacity_finishing"
+    rows = [
+        "premises,5001539901,farm,新场一,500153001,29.40,105.59,李四,20,200",
+        "premises,5001539902,farm,新场二,500153002,29.41,105.58,王五,30,300",
+        "premises,5001539903,farm,无此乡镇,500153999,29.40,105.59,赵六,10,100",
+    ]
+    path = tmp_path / "premises.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _upload(watched: Watched, path: Path) -> dict[str, str]:
+    page = watched.page
+    page.set_input_files("#upload-file", str(path))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("[data-section=upload][data-state=done]")
+    counts = {f: page.inner_text(f'#upload-result [data-field="{f}"]') for f in ("accepted",)}
+    for field in ("rejected", "duplicates"):
+        counts[field] = page.inner_text(f'#upload-result [data-field="{field}"]')
+    return counts
+
+
+def test_signing_in_and_uploading_shows_the_rejects(
+    site: Site, open_as: Any, tmp_path: Path
+) -> None:
+    watched = open_as()
+    page = watched.page
+    watched.open(f"{site.url}/display/sign-in")
+    assert page.locator("nav li", has_text="数据上报").is_hidden()  # the public sends nothing
+    page.fill("#token", site.tokens["demo-government-rongchang"])
+    page.click("#signin-form button")
+    page.wait_for_selector("#signin-status:has-text('demo-government-rongchang')")
+    assert "政府" in page.inner_text("#who") and "500153" in page.inner_text("#who")
+    page.click("nav a:has-text('数据上报')")
+    page.wait_for_selector("body[data-drawn]")
+    path = _upload_file(tmp_path)
+    assert _upload(watched, path) == {"accepted": "2", "rejected": "1", "duplicates": "0"}
+    rejects = page.locator("#rejects tbody tr")
+    assert rejects.count() == 1 and "500153999" in rejects.inner_text()
+    assert "township" in page.inner_text("#rejects")
+    assert page.get_attribute("#rejects-download", "href").startswith("blob:")
+    # The same file again: its good rows are already present, its bad row still rejected.
+    assert _upload(watched, path) == {"accepted": "0", "rejected": "1", "duplicates": "2"}
+    watched.assert_clean()
+
+
+def test_the_trace_search_opens_a_verified_proof(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    page = watched.page
+    watched.open(f"{site.url}/display/trace")
+    page.fill("#ear-tag", site.slaughtered_tag)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(f"/trace/{site.slaughtered_tag}")
+    page.wait_for_selector("body[data-verification]", timeout=30_000)
+    assert page.get_attribute("body", "data-verification") == "verified"
+    assert page.locator("h3", has_text="Slaughtered").count() == 1
+    watched.assert_clean()
+
+
+def test_a_farm_token_opens_its_own_farm_only(site: Site, open_as: Any) -> None:
+    token = site.tokens["demo-farm"]
+    watched = open_as(token=token)
+    page = watched.page
+    watched.open(f"{site.url}/display/farm")
+    page.wait_for_url(f"**/display/farm/{site.own_farm}")
+    page.wait_for_selector("[data-section=farm][data-state=shown]")
+    assert page.inner_text('[data-field="code"]') == site.own_farm
+    assert page.locator("nav li", has_text="我的养殖场").is_visible()
+    watched.assert_clean()
+
+    other = next(code for code in site.farms if code != site.own_farm)
+    watched.open(f"{site.url}/display/farm/{other}")
+    assert page.get_attribute("[data-section=farm]", "data-state") == "denied"
+    assert "无权查看" in page.inner_text("[data-section=farm] .notice")
+    assert page.locator("[data-section=farm] .details").is_hidden()
+    # The API refused it: the page shows nothing of the other farm.
+    assert watched.failed == [f"{site.url}/api/v1/premises/{other}"]
+    answer = httpx.get(
+        f"{site.url}/api/v1/premises/{other}", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 403
+    assert page.inner_text('[data-section=farm] [data-field="name"]') == "—"
+
+
+def test_the_language_switch_is_remembered(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    page = watched.page
+    watched.open(f"{site.url}/display/overview")
+    with page.expect_navigation():
+        page.click("a.lang")
+    page.wait_for_selector("body[data-drawn]")
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.inner_text("h1").startswith("Overview")
+    watched.open(f"{site.url}/display/region/500153")
+    assert page.inner_text("nav[aria-label='Main navigation']").startswith("Overview")
+    watched.assert_clean()
