@@ -1,7 +1,7 @@
 """market services: covering indexes for region price queries
 
 Revision ID: 0005_market
-Revises: 0003
+Revises: 0004_stats
 Create Date: 2026-11-25 03:35:00
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0005_market"
-down_revision = "0003"
+down_revision = "0004_stats"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """ledger entries found by an 8-byte digest prefix instead of a unique 32-byte digest
 
-Revision ID: 0008_ingest
-Revises: 0003
+Revision ID: 0007_ingest
+Revises: 0006_breeding
 Create Date: 2026-11-25 03:30:00.000000
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_ingest"
-down_revision = "0003"
+revision = "0007_ingest"
+down_revision = "0006_breeding"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """breeding: herdbook pedigrees and performance records
 
-Revision ID: 0007_breeding
-Revises: 0003
+Revision ID: 0006_breeding
+Revises: 0005_market
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_breeding"
-down_revision = "0003"
+revision = "0006_breeding"
+down_revision = "0005_market"
 branch_labels = None
 depends_on = None
 
