@@ -60,6 +60,17 @@ def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object
     console.print(f"{len(rows)} rows → {path}", markup=False)
 
 
+def _show(header: Sequence[str], rows: Sequence[Sequence[str]], output: Path | None) -> None:
+    """Write the rows to a CSV file when one is named, else print them as a table."""
+    if output is not None:
+        _write_csv(output, header, rows)
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
 @breeding_app.command("herdbooks")
 def herdbooks() -> None:
     """List the herdbooks and their sizes."""
@@ -172,13 +183,7 @@ def inbreeding_command(
         )
         for r in report.rows
     ]
-    if output is not None:
-        _write_csv(output, header, rows)
-        return
-    table = Table(*header)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    _show(header, rows, output)
 
 
 @breeding_app.command("kinship")
@@ -279,13 +284,7 @@ def evaluate_command(
         ]
         for b in r.rows
     ]
-    if output is not None:
-        _write_csv(output, header, rows)
-        return
-    table = Table(*header)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    _show(header, rows, output)
 
 
 @breeding_app.command("mating")
@@ -314,10 +313,4 @@ def mating_command(
         console.print(f"unmatched sows: {', '.join(r.unmatched_sows)}", markup=False)
     header = ("boar", "sow", "kinship", "keep son")
     rows = [(m.boar, m.sow, f"{m.kinship:.5f}", "yes" if m.keep_son else "") for m in r.matings]
-    if output is not None:
-        _write_csv(output, header, rows)
-        return
-    table = Table(*header)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
+    _show(header, rows, output)
