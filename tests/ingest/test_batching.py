@@ -66,6 +66,19 @@ records = st.one_of(
         st.integers(0, 15),
         st.integers(0, 3),
     ),
+    # A corrected herd report moves its counts in the summary (herd_month_sums) too.
+    st.builds(
+        lambda target, at, month, sows: {
+            "kind": "correction",
+            "supersedes": target,
+            "reason": "fixed",
+            "replacement": herd_report(at, f"2024-{month:02d}", breeding_sows=sows),
+        },
+        st.integers(0, 15),
+        st.sampled_from(PLACES),
+        st.integers(1, 3),
+        st.integers(0, 3),
+    ),
 )
 
 

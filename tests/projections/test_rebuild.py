@@ -67,6 +67,13 @@ def test_a_correction_replaces_and_rebuild_agrees(engine: Engine, settings: Sett
     with engine.connect() as conn:
         sows = conn.execute(sa.select(t.herd_reports.c.breeding_sows)).scalars().all()
     assert sows == [55]
+    with engine.connect() as conn:
+        kept = conn.execute(sa.select(t.herd_month_sums)).mappings().one()
+    assert (kept["county"], kept["month"], kept["reports"]) == ("500153", "2024-05", 1)
+    assert kept["breeding_sows"] == 55
+    assert ingest(engine, settings, [correction(summary.outcomes[0].seq)]).accepted == 1
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(t.herd_month_sums)).all() == []
     before = snapshot(engine)
     rebuild_projections(engine)
     assert snapshot(engine) == before

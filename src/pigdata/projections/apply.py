@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from pigdata.projections import (
     animal,
     herd_report,
+    herd_sums,
     movement,
     outbreak_report,
     pedigree,
@@ -43,8 +44,11 @@ ROW_BUILDERS: dict[str, RowBuilder] = {
     "phenotype": pedigree.phenotype_rows,
 }
 
-# A superseded entry's rows may sit in any of these; `corrections` keeps its history.
-_CORRECTABLE = tuple(table for table in t.PROJECTION_TABLES if table is not t.corrections)
+# A superseded entry's rows may sit in any of these; `corrections` keeps its history, and the
+# summaries (no entry_seq) are kept by their own module.
+_CORRECTABLE = tuple(
+    table for table in t.PROJECTION_TABLES if table is not t.corrections and "entry_seq" in table.c
+)
 
 
 class _Pending:
@@ -60,11 +64,15 @@ class _Pending:
     def flush(self, conn: Connection) -> None:
         for table, rows in self.rows.items():
             insert_many(conn, table, rows)
+        reports = self.rows.get(t.herd_reports)
+        if reports:
+            herd_sums.add_reports(conn, reports[0]["entry_seq"], reports[-1]["entry_seq"])
         self.rows.clear()
 
 
 def _apply_correction(conn: Connection, seq: int, body: Row, pending: _Pending) -> None:
     target = body["supersedes"]
+    herd_sums.remove_report(conn, target)
     for table in _CORRECTABLE:
         conn.execute(table.delete().where(table.c.entry_seq == target))
     replacement = body.get("replacement")

@@ -26,12 +26,12 @@ from pigdata.domain.capacity_zones import (
     Zone,
     rule_set_on,
 )
+from pigdata.services.herd_totals import farm_sums
 from pigdata.services.production import registered_farms
 from pigdata.services.regional import (
     NATION,
     InvalidQuery,
     Region,
-    farm_reports,
     month_bounds,
     month_range,
     parse_month,
@@ -137,13 +137,8 @@ def bands_for(region: Region, month: str, settings: Settings) -> tuple[Bands, st
 
 def _monthly_sows(conn: Connection, prefix: str, month: str) -> dict[str, tuple[int, int]]:
     """Give (reporting farms, breeding sows) of each month with reports, up to 120 months."""
-    h = t.herd_reports
-    query = (
-        sa.select(h.c.month, sa.func.count(), sa.func.sum(h.c.breeding_sows))
-        .where(farm_reports(conn, prefix, shift_month(month, -119), month))
-        .group_by(h.c.month)
-    )
-    return {str(m): (int(n), int(sows or 0)) for m, n, sows in conn.execute(query)}
+    sums = farm_sums(conn, prefix, shift_month(month, -119), month, None, ("breeding_sows",))
+    return {m: (counts["reporting"], counts["breeding_sows"]) for (_, m), counts in sums.items()}
 
 
 def normal_holding(

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pigdata.domain import regions
+from pigdata.services.herd_totals import Sums, farm_sums
 from pigdata.services.regional import (
     InvalidQuery,
     Region,
-    farm_reports,
     month_bounds,
     month_range,
     parse_month,
@@ -73,29 +73,9 @@ def _check_period(first: str, last: str) -> list[str]:
     return months
 
 
-def _reported(
-    conn: Connection, prefix: str, first: str, last: str, part_len: int | None
-) -> dict[tuple[str, str], sa.Row[tuple[object, ...]]]:
-    """Give the sums of reports by (part, month); part '' when not split."""
-    h, p = t.herd_reports, t.premises
-    names = (*INVENTORY, *FLOWS)
-    # Down to counties a part is a prefix of the farm's code; townships need the premises.
-    by_township = part_len is not None and part_len > 6
-    source = h.join(p, p.c.code == h.c.premises) if by_township else h
-    column = p.c.township if by_township else h.c.premises
-    part = sa.func.substr(column, 1, part_len) if part_len else sa.literal("")
-    query = (
-        sa.select(
-            part.label("part"),
-            h.c.month,
-            sa.func.count().label("reporting"),
-            *(sa.func.sum(h.c[n]).label(n) for n in names),
-        )
-        .select_from(source)
-        .where(farm_reports(conn, prefix, first, last))
-        .group_by(part, h.c.month)
-    )
-    return {(str(row.part), str(row.month)): row for row in conn.execute(query)}
+def _reported(conn: Connection, prefix: str, first: str, last: str, part_len: int | None) -> Sums:
+    """Give the farms reporting and the sums of their reports by (part, month)."""
+    return farm_sums(conn, prefix, first, last, part_len, (*INVENTORY, *FLOWS))
 
 
 def registered_farms(
@@ -117,11 +97,12 @@ def registered_farms(
     return counts
 
 
-def _figures(month: str, registered: int, row: sa.Row[tuple[object, ...]] | None) -> MonthFigures:
-    reporting = int(row.reporting) if row is not None else 0
+def _figures(month: str, registered: int, sums: dict[str, int] | None) -> MonthFigures:
+    counts = sums or {}
+    reporting = counts.get("reporting", 0)
 
     def value(name: str) -> int:
-        return int(getattr(row, name) or 0) if row is not None else 0
+        return counts.get(name, 0)
 
     share = round(100.0 * reporting / registered, 1) if registered else None
     return MonthFigures(

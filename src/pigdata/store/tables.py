@@ -361,3 +361,18 @@ phenotypes = sa.Table(
 )
 
 PROJECTION_TABLES = (*PROJECTION_TABLES, pedigree_animals, phenotypes)
+
+# Sums of the herd reports of each county (the first six digits of the farm's code) and month,
+# kept by the herd-report projection in the same transaction, so that a region query reads a
+# few hundred rows instead of every farm's report. Reports of non-farm premises are in the
+# sums too; the services take the (few) of them in a region back out.
+herd_month_sums = sa.Table(
+    "herd_month_sums",
+    metadata,
+    sa.Column("county", sa.String(6), primary_key=True),
+    sa.Column("month", sa.String(7), primary_key=True),
+    sa.Column("reports", sa.BigInteger, nullable=False),
+    *(sa.Column(name, sa.BigInteger, nullable=False) for name in HERD_COUNTS),
+)
+
+PROJECTION_TABLES = (*PROJECTION_TABLES, herd_month_sums)
