@@ -5,8 +5,8 @@ The data: N farms (default 100,000) spread over the townships of Chongqing, each
 monthly herd reports (2.4 M rows) and 5 registered breeding animals. It is written straight
 into the projection tables with executemany: it bypasses the ledger on purpose, because only
 read speed is measured here; the county-month sums (`herd_month_sums`) are then added by the
-projection's own statement, month by month, as ingest would. It is built once and kept: a SQLite file in the cache folder,
-and a database of its own on the PostgreSQL server.
+projection's own statement, month by month, as ingest would. It is built once and kept: a
+SQLite file in the cache folder, and a database of its own on the PostgreSQL server.
 
     python benchmarks/services.py [--farms 100000] [--postgres postgresql+psycopg://...]
 
