@@ -59,7 +59,6 @@ def test_index_links_matched_points_weighted_by_volume(engine: Engine, settings:
         price_index(conn, "500153", "live_hog", date(2020, 1, 1), date(2020, 2, 1))
 
 
-
 def test_a_region_without_quotes_has_an_empty_index(engine: Engine, settings: Settings) -> None:
     assert ingest(engine, settings, records()).rejected == 0
     with engine.connect() as conn:

@@ -176,7 +176,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "backtest.origins": ("预测起点数", "Forecast origins"),
     "outlook.heading": ("生猪出栏供给展望", "Market-hog supply outlook"),
     "outlook.expected": ("预计出栏（头）", "Expected market hogs (head)"),
-    "outlook.unavailable": ("该地区暂无供给展望：", "No supply outlook for this region: "),
+    "unavailable": ("该地区暂无此项：", "Not available for this region: "),
     # --- end of market and capacity ---
 }
 

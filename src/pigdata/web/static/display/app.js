@@ -88,6 +88,19 @@
       return null;
     }
   }
+
+  // Runs a section's reading; where the service lacks what it needs (422: too short a price
+  // history, too few herd reports), the section shows its reason and gives null.
+  async function unlessUnavailable(element, work) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 422) throw error;
+      element.dataset.state = "unavailable";
+      notice(element, `${t("unavailable")}${error.message}`);
+      return null;
+    }
+  }
   // --- end of maps and refusals ---
 
   const state = { who: { name: "anonymous", role: "public", scope: null } };
@@ -207,6 +220,7 @@
     ApiError,
     useMap,
     unlessDenied,
+    unlessUnavailable,
     lang,
     maps: (body.dataset.maps || "").split(",").filter(Boolean),
     staticUrl: body.dataset.static,

@@ -45,11 +45,14 @@
 
   PigData.section("forecast", async (element, { region, get }) => {
     const base = `region=${region}&item=live_hog`;
-    const [index, forecast, backtest] = await Promise.all([
-      get(`/api/v1/market/index?${base}`),
-      get(`/api/v1/market/forecast?${base}`),
-      get(`/api/v1/market/forecast/backtest?${base}`),
-    ]);
+    const [index, forecast, backtest] = await PigData.unlessUnavailable(element, () =>
+      Promise.all([
+        get(`/api/v1/market/index?${base}`),
+        get(`/api/v1/market/forecast?${base}`),
+        get(`/api/v1/market/forecast/backtest?${base}`),
+      ]),
+    ) || [null, null, null];
+    if (!forecast) return;
     PigData.fill(element, {
       model: `${forecast.model} · ${Math.round(forecast.level * 100)} %`,
       origins: backtest.origins,

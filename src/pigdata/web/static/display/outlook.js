@@ -1,19 +1,13 @@
 // Expected market hogs per month after the last month of herd reports. Callers outside a
-// region with fewer than five reporting farms are refused: the section says so.
+// region with fewer than five reporting farms are refused: the section says so, as it
+// does where too few herd reports exist.
 "use strict";
 
 PigData.section("outlook", async (element, { region, get }) => {
   const t = PigData.t;
-  let outlook;
-  try {
-    outlook = await PigData.unlessDenied(element, () =>
-      get(`/api/v1/market/outlook?region=${region}`),
-    );
-  } catch (error) {
-    if (!(error instanceof PigData.ApiError) || error.status !== 422) throw error;
-    PigData.notice(element, `${t("outlook.unavailable")}${error.message}`);
-    return;
-  }
+  const outlook = await PigData.unlessUnavailable(element, () =>
+    PigData.unlessDenied(element, () => get(`/api/v1/market/outlook?region=${region}`)),
+  );
   if (!outlook) return;
   const { drawn } = PigData.chart(element.querySelector(".chart"), {
     tooltip: { trigger: "axis" },

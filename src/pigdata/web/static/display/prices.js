@@ -20,8 +20,8 @@
       grid: { left: 56, right: 56, top: 40, bottom: 32 },
       xAxis: { type: "category", data: index.weeks.map((w) => w.week) },
       yAxis: [
-        { type: "value", scale: true, name: t("prices.price") },
-        { type: "value", scale: true, name: t("prices.index") },
+        { type: "value", scale: true },
+        { type: "value", scale: true },
       ],
       series: [line("prices.price", "price", 0), line("prices.index", "index", 1)],
     };
@@ -32,6 +32,7 @@
       get(`/api/v1/market/index?region=${region}&item=${item}`),
     );
     if (!index) return;
+    PigData.notice(element, index.weeks.length ? "" : PigData.t("none"));
     const target = element.querySelector(".chart");
     target.dataset.item = item;
     target.dataset.region = region;

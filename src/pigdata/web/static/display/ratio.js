@@ -8,6 +8,7 @@ PigData.section("ratio", async (element, { region, get }) => {
     get(`/api/v1/market/warnings?region=${region}`),
   );
   if (!warnings) return;
+  PigData.notice(element, warnings.ratio.length ? "" : t("none"));
   const bands = JSON.parse(document.body.dataset.ratioBands);
   const last = warnings.ratio.length ? warnings.ratio[warnings.ratio.length - 1] : null;
   PigData.fill(element, {
