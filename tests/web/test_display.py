@@ -453,4 +453,23 @@ def test_what_a_role_may_not_see_is_said_politely(site: Site, open_as: Any) -> N
     assert watched.outside == []
 
 
+def test_region_capacity_production_and_sizes_are_the_services(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    watched.open(f"{site.url}/display/region/500153")
+    page = watched.page
+    capacity = _api(site, "/api/v1/capacity?region=500153&month=2024-12")
+    zone = page.locator('[data-section=capacity] [data-field="zone"]')
+    assert zone.get_attribute("data-zone") == capacity["current"]["zone"]
+    sows = [m["breeding_sows"] for m in capacity["history"]]
+    assert _series(watched, "capacity")[0] == sows
+    stats = _api(site, "/api/v1/stats/production?region=500153&from=2023-01&to=2024-12")
+    # Pigs on hand: the five stock classes of each month, added here.
+    on_hand = [sum(m["inventory"].values()) for m in stats["months"]]
+    assert _series(watched, "production")[0] == on_hand and max(on_hand) > 0
+    resources = _api(site, "/api/v1/resources?region=500153&month=2024-12")
+    sizes = {k: n for k, n in resources["farms_by_size"].items() if k != "no reports"}
+    assert _series(watched, "sizes")[0] == list(sizes.values())
+    watched.assert_clean()
+
+
 # --- end of market and capacity ---

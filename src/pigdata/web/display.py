@@ -45,7 +45,10 @@ PAGES: dict[str, Page] = {
             ("headline", "signals", "zones", "prices", "alerts", "history"),
         ),
         Page(
-            "region", "/display/region/100000", "nav.region", ("map", "parts", "history", "sizes")
+            "region",
+            "/display/region/100000",
+            "nav.region",
+            ("map", "parts", "capacity", "production", "sizes"),
         ),
         # --- market (prices, hog–grain ratio, forecasts, supply outlook) ---
         Page("market", "/display/market", "nav.market", ("prices", "ratio", "forecast", "outlook")),

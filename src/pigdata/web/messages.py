@@ -177,6 +177,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "outlook.heading": ("生猪出栏供给展望", "Market-hog supply outlook"),
     "outlook.expected": ("预计出栏（头）", "Expected market hogs (head)"),
     "unavailable": ("该地区暂无此项：", "Not available for this region: "),
+    "capacity.heading": ("能繁母猪与正常保有量", "Breeding sows against the normal holding"),
+    "capacity.holding": ("正常保有量（头）", "Normal holding (head)"),
+    "production.heading": ("生产统计（月度）", "Production statistics by month"),
+    "production.completeness": ("报送完整率（%）", "Farms reporting (%)"),
+    "sizes.until": ("截至", "twelve months to"),
+    "sizes.scale": ("规模养殖场（年出栏500头以上）", "Scale farms (500 or more a year)"),
     # --- end of market and capacity ---
 }
 

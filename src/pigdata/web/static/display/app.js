@@ -101,6 +101,14 @@
       return null;
     }
   }
+
+  // Gives the region's latest month with herd reports, the month the monthly services are
+  // asked about; without one the section says there is no data and gets null.
+  async function latestMonth(element, region, get) {
+    const breakdown = await get(`/api/v1/stats/regions/${region}/breakdown`);
+    if (!breakdown.month) notice(element, t("none"));
+    return breakdown.month;
+  }
   // --- end of maps and refusals ---
 
   const state = { who: { name: "anonymous", role: "public", scope: null } };
@@ -221,6 +229,7 @@
     useMap,
     unlessDenied,
     unlessUnavailable,
+    latestMonth,
     lang,
     maps: (body.dataset.maps || "").split(",").filter(Boolean),
     staticUrl: body.dataset.static,
