@@ -7,8 +7,9 @@ On the demo district (`pigdata demo`, scale 1 by default) in a SQLite file, serv
   (empty cache) and waits until every section has drawn (`body[data-drawn]`, set by the page
   when ECharts reports each chart finished, in ms since navigation start); the median of
   the runs, beside the sign-in page (no charts, no API data) as the baseline;
-* API latency: 50 concurrent clients (httpx, asyncio), each sending the overview's three
-  API requests in turn without pause, p50 and p99, beside the same load on a static file.
+* API latency: 50 concurrent clients (httpx, asyncio), each sending the overview's API
+  requests (stats, capacity of the region and of each part, price index and warnings) in
+  turn without pause, p50 and p99, beside the same load on a static file.
 
     python benchmarks/web.py [--scale 1] [--runs 15] [--clients 50] [--requests 40]
 """
@@ -36,11 +37,24 @@ PIGDATA = Path(sys.executable).parent / "pigdata"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 REGION = "500000"
-OVERVIEW_API = (
+STATS_API = (
     f"/api/v1/stats/regions/{REGION}/breakdown",
     f"/api/v1/stats/regions/{REGION}/history",
     f"/api/v1/stats/overview?region={REGION}",
 )
+MARKET_API = (f"/api/v1/market/index?region={REGION}", f"/api/v1/market/warnings?region={REGION}")
+
+
+def overview_api(base: str) -> tuple[str, ...]:
+    """Give the API requests the overview sends: the stats, the region's capacity and prices,
+    and the capacity of each part for the zone map (the latest month is the breakdown's)."""
+    breakdown = httpx.get(f"{base}{STATS_API[0]}").json()
+    month = breakdown["month"]
+    capacity = f"/api/v1/capacity?region={REGION}&month={month}"
+    parts = tuple(f"/api/v1/capacity?region={a['code']}&month={month}" for a in breakdown["areas"])
+    return (*STATS_API, capacity, *MARKET_API, *parts)
+
+
 STATIC = ("/static/web/display/app.js",)
 
 
@@ -130,7 +144,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, node(Path(tmp), args.scale) as base:
         overview = drawn_ms(base, "/display/overview", args.runs)
         signin = drawn_ms(base, "/display/sign-in", args.runs)
-        api = under_load(base, OVERVIEW_API, args.clients, args.requests)
+        paths = overview_api(base)
+        api = under_load(base, paths, args.clients, args.requests)
         static = under_load(base, STATIC, args.clients, args.requests)
     print(f"\ndemo scale {args.scale}; {args.runs} page loads each; {args.clients} clients")
     print("\n| page | median ms to drawn | min | max |")
@@ -140,7 +155,7 @@ def main() -> None:
     print(f"overview / sign-in: {statistics.median(overview) / statistics.median(signin):.1f}x")
     print("\n| requests | p50 ms | p99 ms | requests/s |")
     print("|---|---:|---:|---:|")
-    name = f"overview API ({len(OVERVIEW_API)} in turn)"
+    name = f"overview API ({len(paths)} in turn)"
     print(f"| {name} | {api[0]:.1f} | {api[1]:.1f} | {api[2]:.0f} |")
     print(f"| static file (baseline) | {static[0]:.1f} | {static[1]:.1f} | {static[2]:.0f} |")
     print(f"API / static p99: {api[1] / static[1]:.1f}x")

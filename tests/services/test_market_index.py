@@ -59,6 +59,13 @@ def test_index_links_matched_points_weighted_by_volume(engine: Engine, settings:
         price_index(conn, "500153", "live_hog", date(2020, 1, 1), date(2020, 2, 1))
 
 
+def test_a_region_without_quotes_has_an_empty_index(engine: Engine, settings: Settings) -> None:
+    assert ingest(engine, settings, records()).rejected == 0
+    with engine.connect() as conn:
+        found = price_index(conn, "500101", "live_hog")  # Wanzhou: no market quotes there
+    assert found.weeks == () and found.base_start is None and found.base_end is None
+
+
 @given(
     st.lists(
         st.one_of(st.none(), st.floats(min_value=1.0, max_value=50.0)), min_size=1, max_size=30

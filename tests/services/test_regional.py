@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
 from pigdata.config import Settings
-from pigdata.domain.farm_size import OUTPUT_CLASSES
 from pigdata.domain.regions import UnknownDivision
 from pigdata.services.drilldown import (
     NATION,
     drill_children,
-    farm_sizes,
     region_breakdown,
     region_history,
 )
@@ -96,26 +92,9 @@ def test_history_of_rongchang(engine: Engine, herds: None) -> None:
     assert [(m.sold_for_slaughter, m.slaughtered) for m in months] == [(30, 4), (720, 3)]
 
 
-def test_farm_sizes_of_rongchang(engine: Engine, herds: None) -> None:
-    with engine.connect() as conn:
-        sizes = farm_sizes(conn, "500153")
-        empty = farm_sizes(conn, "110000")
-    # FARM_A sold 730 in the year, FARM_B 20; the silent farm has no report.
-    assert [c.farms for c in sizes.classes] == [1, 1, 0]
-    assert (sizes.since, sizes.until, sizes.unreported_farms) == ("2024-01", "2024-12", 1)
-    assert [c.farms for c in empty.classes] == [0, 0, 0] and empty.until is None
-
-
 def test_unknown_region_is_refused(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(UnknownDivision):
         region_breakdown(conn, "500199")
-
-
-@given(st.lists(st.integers(min_value=0, max_value=50_000), max_size=50))
-def test_size_classes_match_a_count_of_bounds(outputs: list[int]) -> None:
-    bounds = [c.min_head for c in OUTPUT_CLASSES.classes]
-    expected = [sum(1 for b in bounds if b <= x) - 1 for x in outputs]
-    assert OUTPUT_CLASSES.classify(outputs).tolist() == expected
 
 
 def test_the_api_gives_the_same_figures(server: str, herds: None) -> None:
@@ -124,7 +103,6 @@ def test_the_api_gives_the_same_figures(server: str, herds: None) -> None:
     rongchang = next(a for a in breakdown["areas"] if a["code"] == "500153")
     assert rongchang["inventory"] == 272 and breakdown["month"] == "2024-12"
     assert httpx.get(f"{base}/500153/history").json()[-1]["slaughtered"] == 3
-    assert httpx.get(f"{base}/500153/farm-sizes").json()["unreported_farms"] == 1
     missing = httpx.get(f"{base}/500199/breakdown")
     assert missing.status_code == 404 and "500199" in missing.json()["detail"]
 

@@ -160,6 +160,10 @@ PAGES = {
     "data": ("/display/data", "demo-government-rongchang"),
     "farm": ("/display/farm", "demo-farm"),
     "trace": ("/trace/{tag}", None),
+    # --- market and capacity ---
+    "market": ("/display/market", None),
+    "market-en": ("/display/market?lang=en", None),
+    # --- end of market and capacity ---
 }
 
 
@@ -339,3 +343,133 @@ def test_the_language_switch_is_remembered(site: Site, open_as: Any) -> None:
     watched.open(f"{site.url}/display/region/500153")
     assert page.inner_text("nav[aria-label='Main navigation']").startswith("Overview")
     watched.assert_clean()
+
+
+# --- market and capacity: the overview's signals, the zone map and the market page ---
+
+ZONE_WORDS = {"green": "绿色（正常）", "yellow": "黄色（关注）", "red": "红色（调控）"}
+LEVEL_WORDS = {0: "无预警", 1: "一级预警", 2: "二级预警", 3: "三级预警"}
+
+
+def _api(site: Site, path: str) -> Any:
+    answer = httpx.get(f"{site.url}{path}")
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def _series(watched: Watched, section: str) -> list[list[Any]]:
+    """Give the data of every series of a section's chart as ECharts holds it."""
+    return list(
+        watched.page.locator(f"[data-section={section}] .chart").evaluate(
+            "el => echarts.getInstanceByDom(el).getOption().series.map(s => s.data)"
+        )
+    )
+
+
+def test_overview_zone_and_warning_level_are_the_apis(site: Site, open_as: Any) -> None:
+    watched = open_as("wall")
+    watched.open(f"{site.url}/display/overview")
+    month = _api(site, "/api/v1/stats/regions/500000/breakdown")["month"]
+    capacity = _api(site, f"/api/v1/capacity?region=500000&month={month}")["current"]
+    ratio = _api(site, "/api/v1/market/warnings?region=500000")["ratio"][-1]
+    signals = "[data-section=signals]"
+    zone = watched.page.locator(f'{signals} [data-field="zone"]')
+    assert zone.get_attribute("data-zone") == capacity["zone"]
+    assert zone.inner_text() == ZONE_WORDS[capacity["zone"]]
+    level = watched.page.locator(f'{signals} [data-field="level"]')
+    assert level.inner_text() == LEVEL_WORDS[ratio["level"] or 0]
+    shown_ratio = watched.page.inner_text(f'{signals} [data-field="pig_grain"]')
+    assert shown_ratio == f"{ratio['ratio']:.2f}"
+    assert watched.page.inner_text(f'{signals} [data-field="week"]') == ratio["week"]
+    # The map colours Rongchang (the demo's farms) by its own zone of that month.
+    rongchang = _api(site, f"/api/v1/capacity?region=500153&month={month}")["current"]
+    parts = {d["code"]: d for d in _series(watched, "zones")[0]}
+    assert parts["500153"]["zone"] == rongchang["zone"]
+    assert parts["500101"]["zone"] == "none"  # Wanzhou: no farms, no normal holding
+    alerts = watched.page.locator("[data-section=alerts] tbody tr")
+    assert alerts.count() > 0 and "猪" in alerts.first.inner_text()
+    watched.assert_clean()
+
+
+def _price_lines(watched: Watched) -> tuple[str | None, list[Any]]:
+    chart = watched.page.locator("[data-section=prices] .chart")
+    return chart.get_attribute("data-item"), _series(watched, "prices")[0]
+
+
+def test_market_selectors_change_the_chart(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    watched.open(f"{site.url}/display/market")
+    page = watched.page
+    item, hog = _price_lines(watched)
+    assert item == "live_hog"
+    page.select_option("[data-section=prices] select[name=item]", "corn")
+    page.wait_for_selector("[data-section=prices] .chart[data-item=corn]")
+    page.wait_for_selector("[data-section=prices][data-state=drawn]")
+    _, corn = _price_lines(watched)
+    weeks = _api(site, "/api/v1/market/index?region=500153&item=corn")["weeks"]
+    assert corn == [None if w["price"] is None else round(w["price"], 2) for w in weeks]
+    assert corn != hog
+    page.select_option("[data-section=prices] select[name=region]", "100000")
+    page.wait_for_selector("[data-section=prices] .chart[data-region='100000']")
+    watched.assert_clean()
+
+
+def test_market_backtest_table_is_the_apis(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    watched.open(f"{site.url}/display/market")
+    backtest = _api(site, "/api/v1/market/forecast/backtest?region=500153&item=live_hog")
+    rows = watched.page.locator("[data-section=forecast] table.backtest tbody tr")
+    assert rows.count() == len(backtest["horizons"]) > 0
+    first = backtest["horizons"][0]
+    expected = [str(first["horizon"])]
+    expected += [f"{first[k]:.1f}" for k in ("model", "naive", "seasonal_naive")]
+    assert rows.first.locator("td").all_inner_texts() == expected
+    forecast = _series(watched, "forecast")
+    low, width = forecast[1][-1], forecast[2][-1]
+    answer = _api(site, "/api/v1/market/forecast?region=500153&item=live_hog")["weeks"][-1]
+    assert low == round(answer["lower"], 2)
+    assert width == round(answer["upper"] - answer["lower"], 2)
+    watched.assert_clean()
+
+
+def test_what_a_role_may_not_see_is_said_politely(site: Site, open_as: Any) -> None:
+    # A township with two farms: the public may not see its outlook, and it has no prices.
+    watched = open_as()
+    watched.open(f"{site.url}/display/market?region=500153003")
+    page = watched.page
+    assert page.get_attribute("[data-section=outlook]", "data-state") == "denied"
+    assert "无权" in page.inner_text("[data-section=outlook] .notice")
+    assert page.get_attribute("[data-section=forecast]", "data-state") == "unavailable"
+    assert page.locator("[data-section][data-state=error]").count() == 0
+    refused = {f"{site.url}/api/v1/market/outlook?region=500153003"}
+    refused |= {
+        f"{site.url}/api/v1/market/forecast{path}?region=500153003&item=live_hog"
+        for path in ("", "/backtest")
+    }
+    assert set(watched.failed) == refused
+    # Only the browser's own line for each refused answer; the page itself logs nothing.
+    assert len(watched.errors) == len(refused)
+    assert all(e.startswith("Failed to load resource") for e in watched.errors)
+    assert watched.outside == []
+
+
+def test_region_capacity_production_and_sizes_are_the_services(site: Site, open_as: Any) -> None:
+    watched = open_as()
+    watched.open(f"{site.url}/display/region/500153")
+    page = watched.page
+    capacity = _api(site, "/api/v1/capacity?region=500153&month=2024-12")
+    zone = page.locator('[data-section=capacity] [data-field="zone"]')
+    assert zone.get_attribute("data-zone") == capacity["current"]["zone"]
+    sows = [m["breeding_sows"] for m in capacity["history"]]
+    assert _series(watched, "capacity")[0] == sows
+    stats = _api(site, "/api/v1/stats/production?region=500153&from=2023-01&to=2024-12")
+    # Pigs on hand: the five stock classes of each month, added here.
+    on_hand = [sum(m["inventory"].values()) for m in stats["months"]]
+    assert _series(watched, "production")[0] == on_hand and max(on_hand) > 0
+    resources = _api(site, "/api/v1/resources?region=500153&month=2024-12")
+    sizes = {k: n for k, n in resources["farms_by_size"].items() if k != "no reports"}
+    assert _series(watched, "sizes")[0] == list(sizes.values())
+    watched.assert_clean()
+
+
+# --- end of market and capacity ---

@@ -1,4 +1,4 @@
-"""Public aggregates of a region for drilling down: its parts, its months, its farms by size.
+"""Public aggregates of a region for drilling down: its parts and its months.
 
 A region is a division code of any level, or `NATION` for the whole country. Only sums and
 counts leave this module: no premises is named, so anyone may see them (as the overview).
@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import region_prefix
 from pigdata.domain import regions
-from pigdata.domain.farm_size import OUTPUT_CLASSES, SizeClasses
 from pigdata.store import tables as t
 
 NATION = regions.NATION
@@ -59,29 +57,6 @@ class MonthFigures:
     inventory: int
     sold_for_slaughter: int
     slaughtered: int
-
-
-@dataclass(frozen=True, slots=True)
-class SizeCount:
-    """How many farms fall in a size class."""
-
-    key: str
-    min_head: int
-    zh: str
-    en: str
-    farms: int
-
-
-@dataclass(frozen=True, slots=True)
-class FarmSizes:
-    """Farms by yearly output over the twelve months to `until` (farms with reports only)."""
-
-    region: str
-    since: str | None
-    until: str | None
-    classes: list[SizeCount]
-    unreported_farms: int
-    source: str
 
 
 def _describe(region: str) -> tuple[str, str, str]:
@@ -189,40 +164,3 @@ def region_history(conn: Connection, region: str) -> list[MonthFigures]:
         reporting, sows, stock, sold = rows.get(m, [0, 0, 0, 0])
         months.append(MonthFigures(m, reporting, sows, stock, sold, slaughtered.get(m, 0)))
     return months
-
-
-def _months_back(month: str, count: int) -> str:
-    year, number = (int(x) for x in month.split("-"))
-    index = year * 12 + number - 1 - count
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def farm_sizes(conn: Connection, region: str, classes: SizeClasses = OUTPUT_CLASSES) -> FarmSizes:
-    """Give a region's farms by yearly output over the twelve months to the latest report."""
-    _, _, prefix = _describe(region)
-    h, p = t.herd_reports, t.premises
-    until = latest_month(conn, prefix)
-    farms = int(conn.execute(sa.select(sa.func.count()).where(_farms_in(prefix))).scalar() or 0)
-    outputs = np.zeros(0, dtype=np.int64)
-    since = None
-    if until is not None:
-        since = _months_back(until, 11)
-        query = (
-            sa.select(sa.func.sum(h.c.sold_for_slaughter))
-            .join(p, p.c.code == h.c.premises)
-            .where(_farms_in(prefix), h.c.month >= since, h.c.month <= until)
-            .group_by(h.c.premises)
-        )
-        outputs = np.fromiter((int(v) for v in conn.execute(query).scalars()), dtype=np.int64)
-    counts = np.bincount(classes.classify(outputs), minlength=len(classes.classes))
-    return FarmSizes(
-        region=region,
-        since=since,
-        until=until,
-        classes=[
-            SizeCount(c.key, c.min_head, c.zh, c.en, int(n))
-            for c, n in zip(classes.classes, counts, strict=True)
-        ],
-        unreported_farms=farms - int(outputs.size),
-        source=classes.source,
-    )

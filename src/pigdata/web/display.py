@@ -38,10 +38,21 @@ class Page:
 PAGES: dict[str, Page] = {
     p.key: p
     for p in (
-        Page("overview", "/display/overview", "nav.overview", ("headline", "map", "history")),
         Page(
-            "region", "/display/region/100000", "nav.region", ("map", "parts", "history", "sizes")
+            "overview",
+            "/display/overview",
+            "nav.overview",
+            ("headline", "signals", "zones", "prices", "alerts", "history"),
         ),
+        Page(
+            "region",
+            "/display/region/100000",
+            "nav.region",
+            ("map", "parts", "capacity", "production", "sizes"),
+        ),
+        # --- market (prices, hog–grain ratio, forecasts, supply outlook) ---
+        Page("market", "/display/market", "nav.market", ("prices", "ratio", "forecast", "outlook")),
+        # --- end of market ---
         Page("farm", "/display/farm", "nav.farm", ("farm",), roles=("farm",)),
         Page("trace", "/display/trace", "nav.trace"),
         # The public trace page of one ear tag (/trace/{tag}), in the same top bar.

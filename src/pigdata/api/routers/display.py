@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pigdata.api.problems import Problem
-from pigdata.domain import regions
-from pigdata.domain.records import KINDS
+from pigdata.domain import price_warnings, regions
+from pigdata.domain.records import KINDS, PriceItem
 from pigdata.services.drilldown import NATION, PSEUDO_PREFECTURES
 from pigdata.web.display import LANG_COOKIE, PAGES, pick_lang, render
 from pigdata.web.messages import Lang
@@ -58,18 +61,47 @@ def overview_page(request: Request, region: str = OVERVIEW_REGION) -> HTMLRespon
 @router.get("/region/{code}", response_class=HTMLResponse)
 def region_page(request: Request, code: str) -> HTMLResponse:
     lang = _lang(request)
-    path = [] if code == NATION else [d.code for d in regions.ancestors(code)] + [code]
-    crumbs = [(NATION, _region_name(NATION, lang))]
-    crumbs += [(c, regions.require(c).name) for c in path if c != NATION and _shown(c)]
+    crumbs = _trail(code, lang)
     return _page(
         request, "region", region=code, region_name=_region_name(code, lang), crumbs=crumbs
     )
+
+
+def _trail(code: str, lang: Lang) -> list[tuple[str, str]]:
+    """Give the nation, the region's shown ancestors and the region, with their names."""
+    path = [] if code == NATION else [d.code for d in regions.ancestors(code)] + [code]
+    trail = [(NATION, _region_name(NATION, lang))]
+    return trail + [(c, regions.require(c).name) for c in path if c != NATION and _shown(c)]
 
 
 def _shown(code: str) -> bool:
     # Pseudo-prefectures (市辖区, 县) are skipped by the drill-down, so also by the crumbs.
     division = regions.require(code)
     return not (division.level is regions.Level.PREFECTURE and division.name in PSEUDO_PREFECTURES)
+
+
+# --- market page ---
+MARKET_REGION = "500153"  # the demo district, where prices, herds and outlooks all exist
+
+
+@router.get("/market", response_class=HTMLResponse)
+def market_page(request: Request, region: str = MARKET_REGION) -> HTMLResponse:
+    lang = _lang(request)
+    # The hog–grain bands of the rule set in force today, drawn behind the weekly ratio.
+    rule = price_warnings.rules_on(date.today()).downside
+    bands = {"level1_below": rule.level1_below, "level3_below": rule.level3_below}
+    return _page(
+        request,
+        "market",
+        region=region,
+        region_name=_region_name(region, lang),
+        market_regions=_trail(region, lang),
+        market_items=[item.value for item in PriceItem],
+        ratio_bands=orjson.dumps(bands).decode(),
+    )
+
+
+# --- end of market page ---
 
 
 @router.get("/farm", response_class=HTMLResponse)

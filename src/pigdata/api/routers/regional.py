@@ -12,9 +12,7 @@ from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn
 from pigdata.services.drilldown import (
     Breakdown,
-    FarmSizes,
     MonthFigures,
-    farm_sizes,
     region_breakdown,
     region_history,
 )
@@ -33,9 +31,3 @@ def get_breakdown(code: str, conn: Conn, kept: Kept) -> Response:
 def get_history(code: str, conn: Conn, kept: Kept) -> Response:
     """Give a region's herd totals and head slaughtered, month by month (public)."""
     return kept.answer(conn, ("history", code), lambda: region_history(conn, code))
-
-
-@router.get("/{code}/farm-sizes", response_model=FarmSizes)
-def get_farm_sizes(code: str, conn: Conn, kept: Kept) -> Response:
-    """Give a region's farms by yearly output over the last twelve reported months (public)."""
-    return kept.answer(conn, ("farm-sizes", code), lambda: farm_sizes(conn, code))

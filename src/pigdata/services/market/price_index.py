@@ -87,7 +87,8 @@ def _base_mask(weeks: tuple[date, ...], start: date | None, end: date | None) ->
         year = weeks[0].year  # default base: the first calendar year with data
         return np.array([w.year == year for w in weeks])
     low, high = start or date.min, end or date.max
-    return np.array([low <= w <= high for w in weeks])
+    # dtype given: an empty list of weeks (a region without quotes) must still be a mask.
+    return np.array([low <= w <= high for w in weeks], dtype=np.bool_)
 
 
 def price_index(

@@ -64,6 +64,53 @@
     box.hidden = !text;
   }
 
+  // --- boundary maps and refusals, shared by the map sections ---
+  const registeredMaps = new Set();
+
+  // Registers a region's boundary map with ECharts once (served by the node itself).
+  async function useMap(code) {
+    if (registeredMaps.has(code)) return;
+    const response = await fetch(`${body.dataset.static}/vendor/geo/${code}.json`);
+    if (!response.ok) throw new Error(`map ${code}: ${response.status}`);
+    echarts.registerMap(code, await response.json());
+    registeredMaps.add(code);
+  }
+
+  // Runs a section's reading; where the API refuses the caller's role, the section says so
+  // politely (data-state="denied") and gives null instead of failing.
+  async function unlessDenied(element, work) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof ApiError) || ![401, 403].includes(error.status)) throw error;
+      element.dataset.state = "denied";
+      notice(element, t("denied"));
+      return null;
+    }
+  }
+
+  // Runs a section's reading; where the service lacks what it needs (422: too short a price
+  // history, too few herd reports), the section shows its reason and gives null.
+  async function unlessUnavailable(element, work) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 422) throw error;
+      element.dataset.state = "unavailable";
+      notice(element, `${t("unavailable")}${error.message}`);
+      return null;
+    }
+  }
+
+  // Gives the region's latest month with herd reports, the month the monthly services are
+  // asked about; without one the section says there is no data and gets null.
+  async function latestMonth(element, region, get) {
+    const breakdown = await get(`/api/v1/stats/regions/${region}/breakdown`);
+    if (!breakdown.month) notice(element, t("none"));
+    return breakdown.month;
+  }
+  // --- end of maps and refusals ---
+
   const state = { who: { name: "anonymous", role: "public", scope: null } };
 
   async function identify() {
@@ -179,6 +226,10 @@
     fill,
     notice,
     ApiError,
+    useMap,
+    unlessDenied,
+    unlessUnavailable,
+    latestMonth,
     lang,
     maps: (body.dataset.maps || "").split(",").filter(Boolean),
     staticUrl: body.dataset.static,

@@ -3,16 +3,6 @@
 "use strict";
 
 (() => {
-  const registered = new Set();
-
-  async function register(code) {
-    if (registered.has(code)) return;
-    const response = await fetch(`${PigData.staticUrl}/vendor/geo/${code}.json`);
-    if (!response.ok) throw new Error(`map ${code}: ${response.status}`);
-    echarts.registerMap(code, await response.json());
-    registered.add(code);
-  }
-
   function drill(params) {
     const code = params.data && params.data.code;
     if (code && params.data.level !== "township") {
@@ -73,7 +63,7 @@
     const breakdown = await get(`/api/v1/stats/regions/${region}/breakdown`);
     const target = element.querySelector(".chart");
     const hasMap = PigData.maps.includes(region);
-    if (hasMap) await register(region);
+    if (hasMap) await PigData.useMap(region);
     const { instance, drawn } = PigData.chart(
       target,
       hasMap ? mapOption(region, breakdown.areas) : barOption(breakdown.areas),
