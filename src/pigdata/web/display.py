@@ -35,6 +35,9 @@ class Page:
     roles: tuple[str, ...] = ("public", "government", "farm", "admin")
 
 
+# Everyone sees the zones; the premises, tracing and plausibility only where the API allows.
+HEALTH_SECTIONS = ("outbreak", "restricted", "tracing", "plausibility")
+
 PAGES: dict[str, Page] = {
     p.key: p
     for p in (
@@ -50,6 +53,8 @@ PAGES: dict[str, Page] = {
             "data", "/display/data", "nav.data", ("upload",), roles=("government", "farm", "admin")
         ),
         Page("signin", "/display/sign-in", "nav.signin", in_nav=False),
+        # Animal health, farm benchmark and breeding pages.
+        Page("health", "/display/health", "nav.health", HEALTH_SECTIONS),
     )
 }
 
