@@ -45,7 +45,7 @@ PAGES: dict[str, Page] = {
         Page(
             "region", "/display/region/100000", "nav.region", ("map", "parts", "history", "sizes")
         ),
-        Page("farm", "/display/farm", "nav.farm", ("farm",), roles=("farm",)),
+        Page("farm", "/display/farm", "nav.farm", ("farm", "benchmark"), roles=("farm",)),
         Page("trace", "/display/trace", "nav.trace"),
         # The public trace page of one ear tag (/trace/{tag}), in the same top bar.
         Page("trace-tag", "/trace/{ear_tag}", "nav.trace", in_nav=False),
