@@ -37,6 +37,8 @@ class Page:
 
 # Everyone sees the zones; the premises, tracing and plausibility only where the API allows.
 HEALTH_SECTIONS = ("outbreak", "restricted", "tracing", "plausibility")
+# Herdbooks and population statistics are public; the animals' F and mating plans are not.
+BREEDING_SECTIONS = ("herdbooks", "population", "inbreeding", "mating")
 
 PAGES: dict[str, Page] = {
     p.key: p
@@ -55,6 +57,7 @@ PAGES: dict[str, Page] = {
         Page("signin", "/display/sign-in", "nav.signin", in_nav=False),
         # Animal health, farm benchmark and breeding pages.
         Page("health", "/display/health", "nav.health", HEALTH_SECTIONS),
+        Page("breeding", "/display/breeding", "nav.breeding", BREEDING_SECTIONS),
     )
 }
 

@@ -110,3 +110,9 @@ def signin_page(request: Request) -> HTMLResponse:
 def health_page(request: Request) -> HTMLResponse:
     """Outbreak zones on the county map, restricted premises, contact tracing, checks."""
     return _page(request, "health", region=OVERVIEW_REGION)
+
+
+@router.get("/breeding", response_class=HTMLResponse)
+def breeding_page(request: Request, herdbook: str = "") -> HTMLResponse:
+    """Herdbooks, a herdbook's population statistics, inbreeding and its mating plan."""
+    return _page(request, "breeding", herdbook=herdbook)

@@ -231,5 +231,11 @@
     return false;
   }
 
-  Object.assign(window.PigData, { table, boundary, onlyFor });
+  // The herdbook a breeding page shows: the one asked for, else the first one listed.
+  async function herdbook(get) {
+    const books = await get("/api/v1/breeding/herdbooks");
+    return document.body.dataset.herdbook || (books.length ? books[0].herdbook : "");
+  }
+
+  Object.assign(window.PigData, { table, boundary, onlyFor, herdbook });
 })();
