@@ -350,6 +350,9 @@ PAGES |= {
 }
 
 
+ZONES = ("infected_point", "infected_zone", "threatened_zone")
+
+
 def _api(site: Site, path: str, token_name: str | None = None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {site.tokens[token_name]}"} if token_name else {}
     answer = httpx.get(f"{site.url}{path}", headers=headers, timeout=60)
@@ -374,9 +377,7 @@ def test_the_health_page_counts_the_apis_zone_premises(site: Site, open_as: Any)
     zone_counts = _cells(watched, "[data-section=outbreak] tbody", 5)
     zone_counts += _cells(watched, "[data-section=outbreak] tbody", 6)
     zone_counts += _cells(watched, "[data-section=outbreak] tbody", 7)
-    assert zone_counts == [
-        str(counts[z]) for z in ("infected_point", "infected_zone", "threatened_zone")
-    ]
+    assert zone_counts == [str(counts[z]) for z in ZONES]
     assert watched.page.inner_text('[data-field="restricted_premises"]') == str(len(inside))
     watched.assert_clean()
 
@@ -387,6 +388,8 @@ def test_the_health_page_counts_the_apis_zone_premises(site: Site, open_as: Any)
     assert public.page.locator("[data-section=restricted] tbody tr").count() == 0
     assert public.page.locator("[data-section=tracing] form").is_hidden()
     assert public.page.inner_text('[data-field="restricted_premises"]') == str(len(inside))
+    public_counts = [_cells(public, "[data-section=outbreak] tbody", n)[0] for n in (5, 6, 7)]
+    assert public_counts == [str(counts[z]) for z in ZONES]
     public.assert_clean()
 
 

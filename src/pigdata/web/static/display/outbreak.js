@@ -82,14 +82,17 @@
       restricted_premises: overview.restricted_premises,
       blocked_last_week: blocked,
     });
+    // Premises per zone from the overview: public, whereas the zones' own counts come from
+    // their premises lists, which only government and admin tokens receive.
+    const active = new Map(overview.active_zones.map((z) => [z.outbreak_id, z]));
     PigData.table(element.querySelector("tbody"), zones, (z) => [
       `${z.outbreak.outbreak_id} (${PigData.t(`disease.${z.outbreak.disease}`)})`,
       z.infected_points.map((p) => p.premises).join(", "),
       z.outbreak.zones_from,
       z.outbreak.earliest_lifting,
-      z.counts.infected_point,
-      z.counts.infected_zone,
-      z.counts.threatened_zone,
+      z.infected_points.length,
+      active.get(z.outbreak.outbreak_id)?.infected_zone_premises ?? z.counts.infected_zone,
+      active.get(z.outbreak.outbreak_id)?.threatened_zone_premises ?? z.counts.threatened_zone,
     ]);
     const { drawn } = PigData.chart(
       element.querySelector(".chart"),
