@@ -473,3 +473,137 @@ def test_region_capacity_production_and_sizes_are_the_services(site: Site, open_
 
 
 # --- end of market and capacity ---
+# Animal health, farm benchmark and breeding pages.
+
+PAGES |= {
+    "health": ("/display/health", "demo-government-rongchang"),
+    "health-public": ("/display/health", None),
+    "breeding": ("/display/breeding", "demo-admin"),
+}
+
+
+ZONES = ("infected_point", "infected_zone", "threatened_zone")
+
+
+def _api(site: Site, path: str, token_name: str | None = None) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {site.tokens[token_name]}"} if token_name else {}
+    answer = httpx.get(f"{site.url}{path}", headers=headers, timeout=60)
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
+def _cells(watched: Watched, rows: str, column: int) -> list[str]:
+    return watched.page.locator(f"{rows} tr > :nth-child({column})").all_inner_texts()
+
+
+def test_the_health_page_counts_the_apis_zone_premises(site: Site, open_as: Any) -> None:
+    zones = _api(site, "/api/v1/animal-health/zones", "demo-government-rongchang").json()
+    inside = sorted(p["premises"] for z in zones for p in z["premises"])
+    assert inside and len(zones) == 1  # the demo ends with one confirmed outbreak
+    counts = zones[0]["counts"]
+    assert sum(counts.values()) == len(inside)
+    watched = open_as(token=site.tokens["demo-government-rongchang"])
+    watched.open(f"{site.url}/display/health")
+    shown = _cells(watched, "[data-section=restricted] tbody", 1)
+    assert sorted(shown) == inside
+    zone_counts = _cells(watched, "[data-section=outbreak] tbody", 5)
+    zone_counts += _cells(watched, "[data-section=outbreak] tbody", 6)
+    zone_counts += _cells(watched, "[data-section=outbreak] tbody", 7)
+    assert zone_counts == [str(counts[z]) for z in ZONES]
+    assert watched.page.inner_text('[data-field="restricted_premises"]') == str(len(inside))
+    watched.assert_clean()
+
+    public = open_as()  # the counts and the zones, never the premises
+    public.open(f"{site.url}/display/health")
+    assert _api(site, "/api/v1/animal-health/zones").json()[0]["premises"] == []
+    assert public.page.get_attribute("[data-section=restricted]", "data-state") == "not-allowed"
+    assert public.page.locator("[data-section=restricted] tbody tr").count() == 0
+    assert public.page.locator("[data-section=tracing] form").is_hidden()
+    assert public.page.inner_text('[data-field="restricted_premises"]') == str(len(inside))
+    public_counts = [_cells(public, "[data-section=outbreak] tbody", n)[0] for n in (5, 6, 7)]
+    assert public_counts == [str(counts[z]) for z in ZONES]
+    public.assert_clean()
+
+
+def test_the_tracing_form_gives_the_apis_ranked_list(site: Site, open_as: Any) -> None:
+    zones = _api(site, "/api/v1/animal-health/zones", "demo-admin").json()
+    index = zones[0]["infected_points"][0]["premises"]
+    query = f"direction=forward&until={zones[0]['outbreak']['zones_from']}&days=90"
+    path = f"/api/v1/animal-health/trace/{index}?{query}"
+    report = _api(site, path, "demo-admin").json()
+    csv = _api(site, f"{path}&format=csv", "demo-admin").text
+    assert len(report["contacts"]) > 2  # more than the 42-day trace the page opens with
+    watched = open_as(token=site.tokens["demo-admin"])
+    page = watched.page
+    watched.open(f"{site.url}/display/health")
+    opened = page.locator("#trace-table tbody tr").count()
+    page.fill("#trace-days", "90")
+    page.select_option("#trace-direction", "forward")
+    page.click("#tracing-form button")
+    page.wait_for_function(f"document.querySelectorAll('#trace-table tbody tr').length != {opened}")
+    assert _cells(watched, "#trace-table tbody", 2) == [c["premises"] for c in report["contacts"]]
+    assert _cells(watched, "#trace-table tbody", 1) == [str(c["rank"]) for c in report["contacts"]]
+    href = page.get_attribute("#trace-download", "href")
+    assert href is not None and href.startswith("blob:")
+    assert page.evaluate("async (url) => await (await fetch(url)).text()", href) == csv
+    watched.assert_clean()
+
+
+def test_the_farm_page_sets_its_figures_beside_the_benchmark(site: Site, open_as: Any) -> None:
+    reports = _api(site, f"/api/v1/herd-reports?premises={site.own_farm}&limit=1000", "demo-farm")
+    month = max(r["month"] for r in reports.json())
+    perf = _api(site, f"/api/v1/performance/farms/{site.own_farm}?month={month}", "demo-farm")
+    expected = perf.json()
+    watched = open_as(token=site.tokens["demo-farm"])
+    watched.open(f"{site.url}/display/farm/{site.own_farm}")
+    rows = watched.page.locator("[data-section=benchmark] tbody tr")
+    assert rows.count() == 6 and len(expected["benchmarks"]) == 6
+    for row, mark in zip(rows.all(), expected["benchmarks"], strict=True):
+        cells = [c.replace(",", "") for c in row.locator("td").all_inner_texts()]
+        own = expected["own"]["figures"][mark["figure"]]
+        wanted = [own, mark["top_10"], mark["median"], mark["bottom_10"], mark["farms"]]
+        assert [float(c) for c in cells] == [float(w) for w in wanted]
+        assert mark["farms"] >= 5  # never a benchmark of fewer farms
+    watched.assert_clean()
+
+    other = next(code for code in site.farms if code != site.own_farm)
+    watched.open(f"{site.url}/display/farm/{other}")
+    assert watched.page.get_attribute("[data-section=benchmark]", "data-state") == "denied"
+    assert watched.page.locator("[data-section=benchmark] tbody tr").count() == 0
+    answer = httpx.get(
+        f"{site.url}/api/v1/performance/farms/{other}?month={month}",
+        headers={"Authorization": f"Bearer {site.tokens['demo-farm']}"},
+    )
+    assert answer.status_code == 403
+
+
+def _f_classes(values: list[float]) -> list[int]:
+    # F = 0, then up to 1/32, 1/16, 1/8, 1/4, and above: counted one by one.
+    counts = [0] * 6
+    for f in values:
+        edges = [0.0, 1 / 32, 1 / 16, 1 / 8, 1 / 4]
+        counts[next((i for i, edge in enumerate(edges) if f <= edge), 5)] += 1
+    return counts
+
+
+def test_the_breeding_page_shows_the_apis_population(site: Site, open_as: Any) -> None:
+    population = _api(site, "/api/v1/breeding/population?herdbook=RC").json()
+    rows = _api(site, "/api/v1/breeding/inbreeding?herdbook=RC&limit=10000", "demo-admin")
+    expected = _f_classes([r["inbreeding"] for r in rows.json()["rows"]])
+    watched = open_as(token=site.tokens["demo-admin"])
+    page = watched.page
+    watched.open(f"{site.url}/display/breeding")
+    shown = page.inner_text('[data-section=population] [data-field="ne_individual"]')
+    assert float(shown.replace(",", "")) == round(population["ne_individual"], 1)
+    assert page.inner_text('[data-field="risk"]') == population["risk_class_zh"]
+    chart = page.locator("[data-section=inbreeding] .chart")
+    bars = chart.evaluate("el => echarts.getInstanceByDom(el).getOption().series[0].data")
+    assert bars == expected and sum(bars) == rows.json()["visible"]
+    assert page.locator("[data-section=mating] tbody tr").count() == 2
+    watched.assert_clean()
+
+    public = open_as()
+    public.open(f"{site.url}/display/breeding")
+    assert public.page.get_attribute("[data-section=inbreeding]", "data-state") == "aggregates"
+    assert public.page.get_attribute("[data-section=mating]", "data-state") == "not-allowed"
+    public.assert_clean()

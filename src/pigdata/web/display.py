@@ -35,6 +35,11 @@ class Page:
     roles: tuple[str, ...] = ("public", "government", "farm", "admin")
 
 
+# Everyone sees the zones; the premises, tracing and plausibility only where the API allows.
+HEALTH_SECTIONS = ("outbreak", "restricted", "tracing", "plausibility")
+# Herdbooks and population statistics are public; the animals' F and mating plans are not.
+BREEDING_SECTIONS = ("herdbooks", "population", "inbreeding", "mating")
+
 PAGES: dict[str, Page] = {
     p.key: p
     for p in (
@@ -53,7 +58,7 @@ PAGES: dict[str, Page] = {
         # --- market (prices, hog–grain ratio, forecasts, supply outlook) ---
         Page("market", "/display/market", "nav.market", ("prices", "ratio", "forecast", "outlook")),
         # --- end of market ---
-        Page("farm", "/display/farm", "nav.farm", ("farm",), roles=("farm",)),
+        Page("farm", "/display/farm", "nav.farm", ("farm", "benchmark"), roles=("farm",)),
         Page("trace", "/display/trace", "nav.trace"),
         # The public trace page of one ear tag (/trace/{tag}), in the same top bar.
         Page("trace-tag", "/trace/{ear_tag}", "nav.trace", in_nav=False),
@@ -61,6 +66,9 @@ PAGES: dict[str, Page] = {
             "data", "/display/data", "nav.data", ("upload",), roles=("government", "farm", "admin")
         ),
         Page("signin", "/display/sign-in", "nav.signin", in_nav=False),
+        # Animal health, farm benchmark and breeding pages.
+        Page("health", "/display/health", "nav.health", HEALTH_SECTIONS),
+        Page("breeding", "/display/breeding", "nav.breeding", BREEDING_SECTIONS),
     )
 }
 

@@ -133,3 +133,18 @@ def trace_search(request: Request, tag: str | None = None) -> Response:
 @router.get("/sign-in", response_class=HTMLResponse)
 def signin_page(request: Request) -> HTMLResponse:
     return _page(request, "signin")
+
+
+# Animal health, farm benchmark and breeding pages.
+
+
+@router.get("/health", response_class=HTMLResponse)
+def health_page(request: Request) -> HTMLResponse:
+    """Outbreak zones on the county map, restricted premises, contact tracing, checks."""
+    return _page(request, "health", region=OVERVIEW_REGION)
+
+
+@router.get("/breeding", response_class=HTMLResponse)
+def breeding_page(request: Request, herdbook: str = "") -> HTMLResponse:
+    """Herdbooks, a herdbook's population statistics, inbreeding and its mating plan."""
+    return _page(request, "breeding", herdbook=herdbook)

@@ -240,3 +240,53 @@
   };
   document.addEventListener("DOMContentLoaded", start);
 })();
+
+// Helpers shared by the health, farm-benchmark and breeding sections.
+(() => {
+  const registered = new Set();
+
+  // Fills a table body: one row per item, the first cell a row header, numbers formatted.
+  function table(tbody, items, cells) {
+    const rows = items.map((item) => {
+      const row = document.createElement("tr");
+      cells(item).forEach((value, index) => {
+        const cell = document.createElement(index === 0 ? "th" : "td");
+        if (index === 0) cell.scope = "row";
+        if (value instanceof Node) cell.append(value);
+        else cell.textContent = typeof value === "number" ? PigData.fmt(value) : value ?? "—";
+        row.append(cell);
+      });
+      return row;
+    });
+    tbody.replaceChildren(...rows);
+  }
+
+  // Registers a vendored boundary map once and gives its GeoJSON.
+  async function boundary(code) {
+    const response = await fetch(`${PigData.staticUrl}/vendor/geo/${code}.json`);
+    if (!response.ok) throw new Error(`map ${code}: ${response.status}`);
+    const geojson = await response.json();
+    if (!registered.has(code)) echarts.registerMap(code, geojson);
+    registered.add(code);
+    return geojson;
+  }
+
+  // Shows a section only to the roles that may use it; the others see why in its notice.
+  function onlyFor(element, roles, key) {
+    if (roles.includes(PigData.who.role)) return true;
+    element.dataset.state = "not-allowed";
+    PigData.notice(element, PigData.t(key));
+    for (const part of element.querySelectorAll("form, .table-wrap, .chart, .meta")) {
+      part.hidden = true;
+    }
+    return false;
+  }
+
+  // The herdbook a breeding page shows: the one asked for, else the first one listed.
+  async function herdbook(get) {
+    const books = await get("/api/v1/breeding/herdbooks");
+    return document.body.dataset.herdbook || (books.length ? books[0].herdbook : "");
+  }
+
+  Object.assign(window.PigData, { table, boundary, onlyFor, herdbook });
+})();
