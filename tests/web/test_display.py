@@ -485,7 +485,7 @@ PAGES |= {
 ZONES = ("infected_point", "infected_zone", "threatened_zone")
 
 
-def _api(site: Site, path: str, token_name: str | None = None) -> httpx.Response:
+def _answer(site: Site, path: str, token_name: str | None = None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {site.tokens[token_name]}"} if token_name else {}
     answer = httpx.get(f"{site.url}{path}", headers=headers, timeout=60)
     assert answer.status_code == 200, answer.text
@@ -497,7 +497,7 @@ def _cells(watched: Watched, rows: str, column: int) -> list[str]:
 
 
 def test_the_health_page_counts_the_apis_zone_premises(site: Site, open_as: Any) -> None:
-    zones = _api(site, "/api/v1/animal-health/zones", "demo-government-rongchang").json()
+    zones = _answer(site, "/api/v1/animal-health/zones", "demo-government-rongchang").json()
     inside = sorted(p["premises"] for z in zones for p in z["premises"])
     assert inside and len(zones) == 1  # the demo ends with one confirmed outbreak
     counts = zones[0]["counts"]
@@ -515,7 +515,7 @@ def test_the_health_page_counts_the_apis_zone_premises(site: Site, open_as: Any)
 
     public = open_as()  # the counts and the zones, never the premises
     public.open(f"{site.url}/display/health")
-    assert _api(site, "/api/v1/animal-health/zones").json()[0]["premises"] == []
+    assert _answer(site, "/api/v1/animal-health/zones").json()[0]["premises"] == []
     assert public.page.get_attribute("[data-section=restricted]", "data-state") == "not-allowed"
     assert public.page.locator("[data-section=restricted] tbody tr").count() == 0
     assert public.page.locator("[data-section=tracing] form").is_hidden()
@@ -526,12 +526,12 @@ def test_the_health_page_counts_the_apis_zone_premises(site: Site, open_as: Any)
 
 
 def test_the_tracing_form_gives_the_apis_ranked_list(site: Site, open_as: Any) -> None:
-    zones = _api(site, "/api/v1/animal-health/zones", "demo-admin").json()
+    zones = _answer(site, "/api/v1/animal-health/zones", "demo-admin").json()
     index = zones[0]["infected_points"][0]["premises"]
     query = f"direction=forward&until={zones[0]['outbreak']['zones_from']}&days=90"
     path = f"/api/v1/animal-health/trace/{index}?{query}"
-    report = _api(site, path, "demo-admin").json()
-    csv = _api(site, f"{path}&format=csv", "demo-admin").text
+    report = _answer(site, path, "demo-admin").json()
+    csv = _answer(site, f"{path}&format=csv", "demo-admin").text
     assert len(report["contacts"]) > 2  # more than the 42-day trace the page opens with
     watched = open_as(token=site.tokens["demo-admin"])
     page = watched.page
@@ -550,9 +550,10 @@ def test_the_tracing_form_gives_the_apis_ranked_list(site: Site, open_as: Any) -
 
 
 def test_the_farm_page_sets_its_figures_beside_the_benchmark(site: Site, open_as: Any) -> None:
-    reports = _api(site, f"/api/v1/herd-reports?premises={site.own_farm}&limit=1000", "demo-farm")
+    path = f"/api/v1/herd-reports?premises={site.own_farm}&limit=1000"
+    reports = _answer(site, path, "demo-farm")
     month = max(r["month"] for r in reports.json())
-    perf = _api(site, f"/api/v1/performance/farms/{site.own_farm}?month={month}", "demo-farm")
+    perf = _answer(site, f"/api/v1/performance/farms/{site.own_farm}?month={month}", "demo-farm")
     expected = perf.json()
     watched = open_as(token=site.tokens["demo-farm"])
     watched.open(f"{site.url}/display/farm/{site.own_farm}")
@@ -587,8 +588,8 @@ def _f_classes(values: list[float]) -> list[int]:
 
 
 def test_the_breeding_page_shows_the_apis_population(site: Site, open_as: Any) -> None:
-    population = _api(site, "/api/v1/breeding/population?herdbook=RC").json()
-    rows = _api(site, "/api/v1/breeding/inbreeding?herdbook=RC&limit=10000", "demo-admin")
+    population = _answer(site, "/api/v1/breeding/population?herdbook=RC").json()
+    rows = _answer(site, "/api/v1/breeding/inbreeding?herdbook=RC&limit=10000", "demo-admin")
     expected = _f_classes([r["inbreeding"] for r in rows.json()["rows"]])
     watched = open_as(token=site.tokens["demo-admin"])
     page = watched.page
