@@ -75,6 +75,9 @@ def test_capacity_with_a_configured_holding(server: str, tokens: dict[str, str])
         assert api.put("/api/v1/capacity/settings", json=setting).status_code == 403
     with client(server, tokens["yongchuan"]) as api:
         assert api.put("/api/v1/capacity/settings", json=setting).status_code == 403
+    with client(server) as api:  # an answer kept before the setting must not outlive it
+        before = api.get("/api/v1/capacity", params={"region": "500153", "month": "2024-08"})
+    assert before.json()["normal_holding"]["basis"] == "derived"
     with client(server, tokens["rongchang"]) as api:
         half = {**setting, "green_low": None}
         assert api.put("/api/v1/capacity/settings", json=half).status_code == 422
@@ -129,3 +132,36 @@ def test_every_service_answers_on_the_demo(engine: Engine, settings: Settings, s
     assert one.status_code == 200 and one.json()["own"]["farm"] == farm
     assert resources.json()["capacity"]["sows_on_reporting_farms"] == total
     assert resources.json()["native_breeds"][0]["breed"] == "荣昌猪"
+
+
+def test_capacity_of_parts_is_each_parts_own(server: str, tokens: dict[str, str]) -> None:
+    month = {"month": "2024-08"}
+    with client(server) as api:
+        parts = api.get("/api/v1/capacity/parts", params={"region": "500100", **month})
+        one_by_one = {
+            code: api.get("/api/v1/capacity", params={"region": code, **month}).json()["current"]
+            for code in ("500153", "500118")
+        }
+        unknown = api.get("/api/v1/capacity/parts", params={"region": "999999", **month})
+        again = api.get(
+            "/api/v1/capacity/parts",
+            params={"region": "500100", **month},
+            headers={"If-None-Match": parts.headers["ETag"]},
+        )
+    assert parts.status_code == 200, parts.text
+    body = parts.json()
+    by_code = {p["code"]: p for p in body["parts"]}
+    assert body["region"] == "500100" and len(by_code) == 26  # Chongqing's districts
+    for code, current in one_by_one.items():
+        part = by_code[code]
+        assert (part["zone"], part["ratio_pct"], part["breeding_sows"]) == (
+            current["zone"],
+            current["ratio_pct"],
+            current["breeding_sows"],
+        )
+    # Rongchang in August: one farm of two reported, 110 sows.
+    assert by_code["500153"]["breeding_sows"] == 110
+    assert by_code["500153"]["reporting_farms"] == 1
+    assert by_code["500101"]["zone"] is None and by_code["500101"]["breeding_sows"] == 0
+    assert unknown.status_code == 404
+    assert again.status_code == 304

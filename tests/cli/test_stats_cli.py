@@ -34,6 +34,12 @@ def test_capacity_set_and_read(engine: Engine, settings: Settings) -> None:
     # 185 of 200 = 92.5 %: green under the 2024 bands (92–105); July's 100 % is green too.
     assert as_json["current"]["ratio_pct"] == 92.5 and as_json["current"]["zone"] == "green"
     assert as_json["alerts"] == []
+    of_parts = ("capacity", "--region", "500100", "--month", "2024-08", "--parts")
+    parts = json.loads(run(settings, *of_parts, "--json").stdout)
+    rongchang = next(p for p in parts["parts"] if p["code"] == "500153")
+    assert (rongchang["ratio_pct"], rongchang["zone"]) == (92.5, "green")
+    table = run(settings, *of_parts)
+    assert "荣昌区" in table.stdout and "92.50" in table.stdout
     bad = run(settings, "capacity-set", "--region", "500153", "--effective", "2024-01",
               "--bands", "95,90,105,110", "--source", "x", check=False)  # fmt: skip
     assert bad.returncode != 0 and "yellow_low" in bad.stderr

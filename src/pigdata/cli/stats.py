@@ -15,6 +15,7 @@ from pigdata.domain.capacity_zones import ZONE_NAMES_ZH, Bands
 from pigdata.services import capacity as capacity_service
 from pigdata.services import performance as perf
 from pigdata.services import resources as resources_service
+from pigdata.services.capacity_parts import parts_capacity
 from pigdata.services.production import production_statistics
 from pigdata.services.regional import InvalidQuery
 from pigdata.services.scope import Forbidden
@@ -90,8 +91,18 @@ def _zone(zone: object) -> str:
     return "-" if zone is None else f"{ZONE_NAMES_ZH[zone]} {zone}"  # type: ignore[index]
 
 
-def capacity(region: Region, month: Month, as_json: AsJson = False) -> None:
+def capacity(
+    region: Region,
+    month: Month,
+    parts: Annotated[
+        bool, typer.Option(help="the zone of each part of the region instead")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
     """Print a region's breeding sows against its normal holding: zone, change, alerts."""
+    if parts:
+        _capacity_of_parts(region, month, as_json)
+        return
     engine = open_store()
     with engine.connect() as conn:
         report = run(lambda: capacity_service.capacity_status(conn, region, month))
@@ -114,16 +125,16 @@ def capacity(region: Region, month: Month, as_json: AsJson = False) -> None:
             f"正常保有量 normal holding: {holding.sows:,} [{holding.basis}] {holding.source}",
             markup=False,
         )
-    table = Table(title="能繁母猪 breeding sows")
-    for header in ("月份 month", "存栏 sows", "环比 MoM %", "占比 % of normal", "区域 zone",
-                   "完整度 %"):  # fmt: skip
-        table.add_column(header, justify="right")
+    table = _right_aligned_table(
+        "能繁母猪 breeding sows",
+        ("月份 month", "存栏 sows", "环比 MoM %", "占比 % of normal", "区域 zone", "完整度 %"),
+    )
     for m in report.history:
         table.add_row(
             m.month,
             f"{m.breeding_sows:,}",
             "-" if m.change_pct is None else f"{m.change_pct:+.2f}",
-            "-" if m.ratio_pct is None else f"{m.ratio_pct:.2f}",
+            _ratio(m.ratio_pct),
             _zone(m.zone),
             "-" if m.completeness_pct is None else f"{m.completeness_pct:.1f}",
         )
@@ -134,6 +145,40 @@ def capacity(region: Region, month: Month, as_json: AsJson = False) -> None:
             f"({alert.ratio_pct:.2f} %)",
             markup=False,
         )
+
+
+def _capacity_of_parts(region: str, month: str, as_json: bool) -> None:
+    engine = open_store()
+    with engine.connect() as conn:
+        result = run(lambda: parts_capacity(conn, region, month))
+    if as_json:
+        print_json(result)
+        return
+    table = _right_aligned_table(
+        f"{result.region} {result.month} 各地区调控区域 / zone of each part",
+        ("代码 code", "名称 name", "存栏 sows", "上报 farms", "占比 % of normal", "区域 zone"),
+    )
+    for part in result.parts:
+        table.add_row(
+            part.code,
+            part.name,
+            f"{part.breeding_sows:,}",
+            f"{part.reporting_farms:,}",
+            _ratio(part.ratio_pct),
+            _zone(part.zone),
+        )
+    console.print(table)
+
+
+def _right_aligned_table(title: str, headers: tuple[str, ...]) -> Table:
+    table = Table(title=title)
+    for header in headers:
+        table.add_column(header, justify="right")
+    return table
+
+
+def _ratio(pct: float | None) -> str:
+    return "-" if pct is None else f"{pct:.2f}"
 
 
 def capacity_set(

@@ -6,7 +6,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
+from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, Who
 from pigdata.api.problems import Problem
 from pigdata.domain.records import PriceItem
@@ -26,29 +28,39 @@ from pigdata.services.market.warnings import PriceWarnings, price_warnings
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 
 
-@router.get("/warnings")
+@router.get("/warnings", response_model=PriceWarnings)
 def get_warnings(
-    conn: Conn, region: str = NATION, start: date | None = None, end: date | None = None
-) -> PriceWarnings:
+    conn: Conn,
+    kept: Kept,
+    region: str = NATION,
+    start: date | None = None,
+    end: date | None = None,
+) -> Response:
     """Give a region's weekly hog–grain ratio and lean-pork retail change, with the reserve
     plan's warning levels and the weeks a level was entered, changed or left."""
-    return price_warnings(conn, region, start, end)
+    key = ("price-warnings", region, start, end)
+    return kept.answer(conn, key, lambda: price_warnings(conn, region, start, end))
 
 
-@router.get("/index")
+@router.get("/index", response_model=PriceIndex)
 def get_index(
     conn: Conn,
+    kept: Kept,
     region: str = NATION,
     item: PriceItem = PriceItem.live_hog,
     base_start: date | None = None,
     base_end: date | None = None,
-) -> PriceIndex:
+) -> Response:
     """Give the chain-linked, volume-weighted weekly price index of an item (base = 100;
     by default the first calendar year with prices)."""
-    try:
-        return price_index(conn, region, item.value, base_start, base_end)
-    except BasePeriodEmpty as error:
-        raise Problem(422, "Empty base period", str(error)) from error
+
+    def compute() -> PriceIndex:
+        try:
+            return price_index(conn, region, item.value, base_start, base_end)
+        except BasePeriodEmpty as error:
+            raise Problem(422, "Empty base period", str(error)) from error
+
+    return kept.answer(conn, ("price-index", region, item.value, base_start, base_end), compute)
 
 
 @router.get("/forecast")

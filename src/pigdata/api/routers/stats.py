@@ -6,12 +6,15 @@ from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, EngineDep, Who
 from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
 from pigdata.services import capacity, performance, resources
+from pigdata.services.capacity_parts import PartsCapacity, parts_capacity, settings_fingerprint
 from pigdata.services.production import RegionProduction, production_statistics
 from pigdata.services.regional import InvalidQuery
 
@@ -45,10 +48,20 @@ def production(
     return answer(lambda: production_statistics(conn, region, first, last, by_part=parts))
 
 
-@router.get("/capacity")
-def capacity_status(conn: Conn, region: str, month: MonthParam) -> capacity.CapacityReport:
+@router.get("/capacity", response_model=capacity.CapacityReport)
+def capacity_status(conn: Conn, kept: Kept, region: str, month: MonthParam) -> Response:
     """Give a region's breeding sows against its normal holding: zone, change, alerts (public)."""
-    return answer(lambda: capacity.capacity_status(conn, region, month))
+    key = ("capacity", region, month, settings_fingerprint(conn))
+    return kept.answer(
+        conn, key, lambda: answer(lambda: capacity.capacity_status(conn, region, month))
+    )
+
+
+@router.get("/capacity/parts", response_model=PartsCapacity)
+def capacity_of_parts(conn: Conn, kept: Kept, region: str, month: MonthParam) -> Response:
+    """Give the capacity zone in a month of each part of a region, for a map (public)."""
+    key = ("capacity-parts", region, month, settings_fingerprint(conn))
+    return kept.answer(conn, key, lambda: answer(lambda: parts_capacity(conn, region, month)))
 
 
 class CapacitySettingIn(BaseModel):

@@ -59,15 +59,13 @@
 
   PigData.section("zones", async (element, { region, get }) => {
     const breakdown = await get(`/api/v1/stats/regions/${region}/breakdown`);
-    const reports = breakdown.month
-      ? await Promise.all(
-          breakdown.areas.map((a) =>
-            get(`/api/v1/capacity?region=${a.code}&month=${breakdown.month}`),
-          ),
-        )
-      : breakdown.areas.map(() => null);
-    const parts = breakdown.areas.map((area, i) => {
-      const current = reports[i] ? reports[i].current : null;
+    // One request for the zones of all the parts (not one capacity request a part).
+    const zoned = breakdown.month
+      ? await get(`/api/v1/capacity/parts?region=${region}&month=${breakdown.month}`)
+      : { parts: [] };
+    const byCode = new Map(zoned.parts.map((p) => [p.code, p]));
+    const parts = breakdown.areas.map((area) => {
+      const current = byCode.get(area.code);
       return {
         ...area,
         zone: (current && current.zone) || "none",
