@@ -8,7 +8,7 @@ On the demo district (`pigdata demo`, scale 1 by default) in a SQLite file, serv
   when ECharts reports each chart finished, in ms since navigation start); the median of
   the runs, beside the sign-in page (no charts, no API data) as the baseline;
 * API latency: 50 concurrent clients (httpx, asyncio), each sending the overview's API
-  requests (stats, capacity of the region and of each part, price index and warnings) in
+  requests (stats, capacity of the region and of its parts, price index and warnings) in
   turn without pause, p50 and p99, beside the same load on a static file.
 
     python benchmarks/web.py [--scale 1] [--runs 15] [--clients 50] [--requests 40]
@@ -47,12 +47,11 @@ MARKET_API = (f"/api/v1/market/index?region={REGION}", f"/api/v1/market/warnings
 
 def overview_api(base: str) -> tuple[str, ...]:
     """Give the API requests the overview sends: the stats, the region's capacity and prices,
-    and the capacity of each part for the zone map (the latest month is the breakdown's)."""
-    breakdown = httpx.get(f"{base}{STATS_API[0]}").json()
-    month = breakdown["month"]
+    and the capacity of its parts for the zone map (the latest month is the breakdown's)."""
+    month = httpx.get(f"{base}{STATS_API[0]}").json()["month"]
     capacity = f"/api/v1/capacity?region={REGION}&month={month}"
-    parts = tuple(f"/api/v1/capacity?region={a['code']}&month={month}" for a in breakdown["areas"])
-    return (*STATS_API, capacity, *MARKET_API, *parts)
+    parts = f"/api/v1/capacity/parts?region={REGION}&month={month}"
+    return (*STATS_API, capacity, *MARKET_API, parts)
 
 
 STATIC = ("/static/web/display/app.js",)

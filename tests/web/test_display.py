@@ -18,6 +18,7 @@ import orjson
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import browsing
 from browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
@@ -198,28 +199,39 @@ def test_overview_figures_are_the_apis(site: Site, open_as: Any) -> None:
     watched.assert_clean()
 
 
-def _click_on_map(watched: Watched, longitude: float, latitude: float) -> None:
-    chart = watched.page.locator("[data-section=map] .chart")
+def _drill_on_map(watched: Watched, longitude: float, latitude: float, code: str) -> None:
+    """Click the map at a point and wait for the drill-down page of the part there to draw."""
+    page = watched.page
+    chart = page.locator("[data-section=map] .chart")
     x, y = chart.evaluate(
         "(el, at) => echarts.getInstanceByDom(el).convertToPixel({seriesIndex: 0}, at)",
         [longitude, latitude],
     )
     box = chart.bounding_box()
     assert box is not None
-    watched.page.mouse.click(box["x"] + x, box["y"] + y)
+    at = (box["x"] + x, box["y"] + y)
+    # What lies under the point, for the message should the click not drill down.
+    under = page.evaluate(
+        "([x, y]) => { const e = document.elementFromPoint(x, y);"
+        " return e ? `${e.tagName} in ${e.closest('[data-section]')?.dataset.section}` : null; }",
+        list(at),
+    )
+    page.mouse.click(*at)
+    try:
+        page.wait_for_url(f"**/display/region/{code}", wait_until="commit", timeout=60_000)
+    except PlaywrightTimeout:
+        pytest.fail(
+            f"a click at {at} ({under}) did not open {code}: still at {page.url}; "
+            f"errors {watched.errors}, failed requests {watched.failed}"
+        )
+    page.wait_for_selector("body[data-drawn]", timeout=60_000)
 
 
 def test_clicking_a_region_drills_down(site: Site, open_as: Any) -> None:
     watched = open_as("wall")
     watched.open(f"{site.url}/display/region/100000")
-    with watched.page.expect_navigation():
-        _click_on_map(watched, 107.9, 30.1)  # inside Chongqing
-    assert watched.page.url.endswith("/display/region/500000")
-    watched.page.wait_for_selector("body[data-drawn]")
-    with watched.page.expect_navigation():
-        _click_on_map(watched, 105.55, 29.45)  # inside Rongchang
-    assert watched.page.url.endswith("/display/region/500153")
-    watched.page.wait_for_selector("body[data-drawn]")
+    _drill_on_map(watched, 107.9, 30.1, "500000")  # inside Chongqing
+    _drill_on_map(watched, 105.55, 29.45, "500153")  # inside Rongchang
     # A county's parts are its townships: the last level, named in the table.
     rows = watched.page.locator("[data-section=parts] tbody tr")
     assert rows.count() == 21 and rows.locator("a").count() == 0

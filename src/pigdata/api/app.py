@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -24,7 +29,7 @@ from pigdata.api.routers import (
     witness,
 )
 from pigdata.config import Settings, get_settings
-from pigdata.store.engine import make_engine
+from pigdata.store.engine import POOL_CONNECTIONS, make_engine
 from pigdata.web.display import STATIC_URL, static_dir
 
 DESCRIPTION = """
@@ -37,13 +42,31 @@ an entry of the ledger. Authenticate with `Authorization: Bearer <token>`
 """
 
 
+# The engine's pool opens at most 2 × POOL_CONNECTIONS connections. Requests that hold a
+# connection for their lifetime (and may open a second one to write) are limited to
+# CONNECTION_SLOTS, and the threads that run synchronous endpoints and dependencies (each of
+# which may open one connection of its own) to REQUEST_THREADS, so that
+# 2 × CONNECTION_SLOTS + REQUEST_THREADS connections are always there: no thread ever waits
+# for a connection, so the requests that hold them always find a thread to finish on.
+CONNECTION_SLOTS = POOL_CONNECTIONS // 2
+REQUEST_THREADS = POOL_CONNECTIONS
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+    yield
+    app.state.engine.dispose()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Give the API application for a node's settings."""
     settings = settings or get_settings()
-    app = FastAPI(title="pigdata", version=__version__, description=DESCRIPTION)
+    app = FastAPI(title="pigdata", version=__version__, description=DESCRIPTION, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.state.kept_answers = KeptAnswers()
+    app.state.connection_slots = anyio.Semaphore(CONNECTION_SLOTS)
     install_problem_handlers(app)
     routers = (meta, intake, catalogue, ledger, places, regional, witness, trace, display)
     services = (health, stats, market, breeding)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection, Engine
@@ -28,9 +30,23 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    with engine.connect() as conn:
-        yield conn
+async def get_connection(
+    request: Request, engine: Annotated[Engine, Depends(get_engine)]
+) -> AsyncIterator[Connection]:
+    """Give the request a connection for its lifetime.
+
+    A request waits for a slot here, in the event loop, before it takes a connection: were it
+    to wait in a worker thread instead, a burst of requests could take every thread while the
+    requests that hold the connections wait for a thread to run on, and the server would
+    stall until the pool timed out (see `pigdata.api.app.CONNECTION_SLOTS`)."""
+    slots: anyio.Semaphore = request.app.state.connection_slots
+    async with slots:
+        conn = await anyio.to_thread.run_sync(engine.connect)
+        try:
+            yield conn
+        finally:
+            with anyio.CancelScope(shield=True):  # a client gone away still gives it back
+                await anyio.to_thread.run_sync(conn.close)
 
 
 def get_principal(

@@ -17,6 +17,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 BUSY_TIMEOUT_MS = 120_000
+# Connections an engine keeps open, and as many more it may open under a burst; the API
+# sizes its request slots and worker threads by it (pigdata.api.app.CONNECTION_SLOTS).
+POOL_CONNECTIONS = 20
 _WRITE_OPTION = "pigdata_write"
 _write_locks: dict[int, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
@@ -51,12 +54,16 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_engine(url: str) -> Engine:
     """Give an engine for a database URL, with SQLite tuned for one writer and many readers."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, pool_pre_ping=False)
+        engine = sa.create_engine(
+            url, pool_size=POOL_CONNECTIONS, max_overflow=POOL_CONNECTIONS, pool_pre_ping=False
+        )
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return sa.create_engine(
+        url, pool_size=POOL_CONNECTIONS, max_overflow=POOL_CONNECTIONS, pool_pre_ping=True
+    )
 
 
 def _lock_for(engine: Engine) -> threading.Lock:
