@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import Connection, Engine
+from stores import cached_postgres, cached_sqlite  # benchmarks/stores.py, beside this script
 
 from pigdata.access.principal import ADMIN
 from pigdata.domain import regions
@@ -39,8 +40,6 @@ from pigdata.services.performance import region_performance
 from pigdata.services.production import production_statistics
 from pigdata.services.resources import regional_resources
 from pigdata.store import tables as t
-from pigdata.store.engine import make_engine
-from pigdata.store.schema import upgrade
 
 PROVINCE = "500000"
 COUNTY = "500153"
@@ -263,41 +262,20 @@ def _loaded(engine: Engine, farms: int) -> bool:
 
 
 def sqlite_store(farms: int, cache: Path) -> Engine:
-    """Give the cached SQLite store, building it first when missing."""
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"services_{farms}.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    if not _loaded(engine, farms):
-        engine.dispose()
-        path.unlink()
-        engine = make_engine(f"sqlite:///{path}")
-        upgrade(engine)
-        print(f"building {path} ...", flush=True)
-        build(engine, farms)
-    return engine
+    """Give the cached SQLite store."""
+    return cached_sqlite(
+        cache / f"services_{farms}.db", lambda e: _loaded(e, farms), lambda e: build(e, farms)
+    )
 
 
 def postgres_store(farms: int, server: str) -> Engine:
-    """Give the benchmark's own PostgreSQL database, building it first when missing."""
-    name = f"pigdata_bench_services_{farms}"
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.execute(
-            sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        ).first()
-        if exists is None:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    engine = make_engine(make_url(server).set(database=name).render_as_string(False))
-    upgrade(engine)
-    if not _loaded(engine, farms):
-        with engine.begin() as conn:
-            for table in (t.herd_month_sums, t.herd_reports, t.animals, t.premises):
-                conn.execute(table.delete())
-        print(f"building PostgreSQL database {name} ...", flush=True)
-        build(engine, farms)
-    return engine
+    """Give the benchmark's own PostgreSQL database."""
+    return cached_postgres(
+        server,
+        f"pigdata_bench_services_{farms}",
+        lambda e: _loaded(e, farms),
+        lambda e: build(e, farms),
+    )
 
 
 # --- the measurement --------------------------------------------------------------------------

@@ -19,10 +19,8 @@ import argparse
 import os
 import platform
 import statistics
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,17 +28,16 @@ from typing import Any
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from stores import cached_postgres, cached_sqlite  # benchmarks/stores.py, beside this script
 
-from ingest import fresh_database  # benchmarks/ingest.py, beside this script
 from pigdata.domain import regions
 from pigdata.domain.records import HERD_COUNTS
+from pigdata.projections.price_weeks import refresh_all
 from pigdata.services.market.outlook import supply_outlook
 from pigdata.services.market.price_index import price_index
 from pigdata.services.market.warnings import price_warnings
 from pigdata.services.market.weekly import code_prefix
 from pigdata.store import tables as t
-from pigdata.store.engine import make_engine
-from pigdata.store.schema import upgrade
 from pigdata.synth.prices import ITEMS, national_series
 
 PROVINCE = "510000"  # Sichuan: 183 counties
@@ -220,46 +217,62 @@ def measure(engine: Engine, region: str) -> list[tuple[str, float, float, float]
     return out
 
 
-@contextmanager
-def database(backend: str, postgres: str | None) -> Iterator[Engine]:
-    """Give an engine on a fresh database of the backend, dropped afterwards."""
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        fresh_database(backend, postgres, Path(folder)) as url,
-    ):
-        engine = make_engine(url)
-        try:
-            yield engine
-        finally:
-            engine.dispose()
+def _loaded(engine: Engine, quotes: int) -> bool:
+    with engine.connect() as conn:
+        count = conn.execute(sa.select(sa.func.count()).select_from(t.price_quotes)).scalar()
+    return count == quotes
 
 
-def run(backend: str, postgres: str | None, quotes: int) -> None:
-    """Load the data on one backend and print the figures."""
-    with database(backend, postgres) as engine:
-        upgrade(engine)
-        rng = np.random.default_rng(2016)
-        started = time.perf_counter()
-        written, traded = load_prices(engine, quotes, rng)
-        herds = load_herds(engine, rng)
-        if backend == "postgresql":
-            # Outside a transaction, so that the statistics and visibility map are kept.
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.exec_driver_sql("VACUUM ANALYZE")
-        load_s = time.perf_counter() - started
-        print(
-            f"\n{backend}: {written:,} price quotes, {traded:,} trades, {herds:,} herd reports "
-            f"loaded in {load_s:.0f} s"
-        )
-        print(
-            f"{'region':<8} {'service':<28} {'wall ms':>9} {'CPU ms':>8} {'SQL ms':>8} {'ratio':>6}"
-        )
-        for region in (COUNTY, PREFECTURE):
-            for name, wall, cpu, sql_ms in measure(engine, region):
-                print(
-                    f"{region:<8} {name:<28} {wall:>9.1f} {cpu:>8.1f} {sql_ms:>8.1f} "
-                    f"{wall / sql_ms:>6.1f}"
-                )
+def _load(engine: Engine, quotes: int) -> None:
+    """Fill the tables (a fresh database at the current schema) and print what it took."""
+    rng = np.random.default_rng(2016)
+    started = time.perf_counter()
+    written, traded = load_prices(engine, quotes, rng)
+    herds = load_herds(engine, rng)
+    summed = time.perf_counter()
+    with engine.begin() as conn:  # what the projections keep at ingest, for rows put in straight
+        refresh_all(conn)
+    print(f"county-week price sums worked out in {time.perf_counter() - summed:.0f} s")
+    if engine.dialect.name == "postgresql":
+        # Outside a transaction, so that the statistics and visibility map are kept.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+    print(
+        f"{written:,} price quotes, {traded:,} trades, {herds:,} herd reports "
+        f"loaded in {time.perf_counter() - started:.0f} s"
+    )
+
+
+def sqlite_store(quotes: int, cache: Path) -> Engine:
+    """Give the cached SQLite store."""
+    return cached_sqlite(
+        cache / f"market_{quotes}.db",
+        lambda e: _loaded(e, quotes),
+        lambda e: _load(e, quotes),
+    )
+
+
+def postgres_store(quotes: int, server: str) -> Engine:
+    """Give the benchmark's own PostgreSQL database."""
+    return cached_postgres(
+        server,
+        f"pigdata_bench_market_{quotes}",
+        lambda e: _loaded(e, quotes),
+        lambda e: _load(e, quotes),
+    )
+
+
+def report(backend: str, engine: Engine) -> None:
+    """Print the figures of one backend's store."""
+    print(f"\n{backend}")
+    print(f"{'region':<8} {'service':<28} {'wall ms':>9} {'CPU ms':>8} {'SQL ms':>8} {'ratio':>6}")
+    for region in (COUNTY, PREFECTURE):
+        for name, wall, cpu, sql_ms in measure(engine, region):
+            print(
+                f"{region:<8} {name:<28} {wall:>9.1f} {cpu:>8.1f} {sql_ms:>8.1f} "
+                f"{wall / sql_ms:>6.1f}"
+            )
+    engine.dispose()
 
 
 def main() -> None:
@@ -267,14 +280,15 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, default=5_000_000)
     parser.add_argument("--postgres", default=os.environ.get("PIGDATA_TEST_POSTGRES_URL"))
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "pigdata-bench")
     args = parser.parse_args()
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, load {load}")
     backends = args.backends.split(",")
     if "sqlite" in backends:
-        run("sqlite", None, args.quotes)
+        report("SQLite", sqlite_store(args.quotes, args.cache))
     if "postgresql" in backends and args.postgres:
-        run("postgresql", args.postgres, args.quotes)
+        report("PostgreSQL", postgres_store(args.quotes, args.postgres))
 
 
 if __name__ == "__main__":

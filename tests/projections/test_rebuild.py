@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from pigdata.store import tables as t
 from builders import (
     FARM_A,
     FARM_B,
+    MARKET,
     SLAUGHTERHOUSE,
     animal,
     district,
@@ -119,3 +121,59 @@ def test_corrections_are_checked(engine: Engine, settings: Settings) -> None:
         1: {"correction.same_kind"},
         3: {"correction.once"},
     }
+
+
+def _quote(day: str, price: str) -> dict[str, Any]:
+    return {
+        "kind": "price_quote",
+        "location": MARKET,
+        "date": day,
+        "item": "live_hog",
+        "price": price,
+        "unit": "yuan/kg",
+    }
+
+
+def _trade(day: str, head: int) -> dict[str, Any]:
+    return {
+        "kind": "trade",
+        "market": MARKET,
+        "date": day,
+        "head_count": head,
+        "avg_weight_kg": "115",
+        "avg_price": "14",
+    }
+
+
+def _county_week(engine: Engine, week: str) -> dict[str, Any]:
+    c = t.price_county_weeks
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(c).where(c.c.week == date.fromisoformat(week))).mappings()
+        return dict(row.one())
+
+
+def test_price_sums_follow_corrections_and_rebuild_agrees(
+    engine: Engine, settings: Settings
+) -> None:
+    # Week ending 3 March: quotes 10 and 12 (mean 11), 20 head; week ending 10 March: 13, 30.
+    ingest(engine, settings, [*district(), _quote("2024-02-27", "10"), _trade("2024-03-01", 20)])
+    late = ingest(engine, settings, [_quote("2024-03-02", "12")]).outcomes[0].seq
+    traded = ingest(engine, settings, [_quote("2024-03-05", "13"), _trade("2024-03-06", 30)])
+    second = _county_week(engine, "2024-03-10")
+    assert (second["county"], second["points"], second["head"], second["pairs"]) == (
+        "500153", 1, 30, 1,
+    )  # fmt: skip
+    assert (second["weighted"], second["pair_weight"]) == (390.0, 50)
+    assert (second["pair_now"], second["pair_then"]) == (650.0, 550.0)
+    # The 12 was 14: week 1's mean is 12, and the link of week 2 looks back to it.
+    assert ingest(engine, settings, [correction(late, _quote("2024-03-02", "14"))]).accepted == 1
+    assert _county_week(engine, "2024-03-03")["plain"] == 12.0
+    assert _county_week(engine, "2024-03-10")["pair_then"] == 600.0
+    # Week 2's trade withdrawn: its price weighs nothing, the link weighs week 1's 20 head.
+    assert ingest(engine, settings, [correction(traded.outcomes[1].seq)]).accepted == 1
+    second = _county_week(engine, "2024-03-10")
+    assert (second["head"], second["weighted"], second["pair_weight"]) == (0, 0.0, 20)
+    assert (second["pair_now"], second["pair_then"]) == (260.0, 240.0)
+    before = snapshot(engine)
+    rebuild_projections(engine)
+    assert snapshot(engine) == before

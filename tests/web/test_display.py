@@ -199,6 +199,14 @@ def test_overview_figures_are_the_apis(site: Site, open_as: Any) -> None:
     watched.assert_clean()
 
 
+def _answer_to(url: str) -> str:
+    """Say how the server answers a page, for a message (a stalled server, or a lost click)."""
+    try:
+        return str(httpx.get(url, timeout=10).status_code)
+    except httpx.HTTPError as error:
+        return repr(error)
+
+
 def _drill_on_map(watched: Watched, longitude: float, latitude: float, code: str) -> None:
     """Click the map at a point and wait for the drill-down page of the part there to draw."""
     page = watched.page
@@ -216,13 +224,26 @@ def _drill_on_map(watched: Watched, longitude: float, latitude: float, code: str
         " return e ? `${e.tagName} in ${e.closest('[data-section]')?.dataset.section}` : null; }",
         list(at),
     )
+    # What the chart itself takes the click for, for the same message.
+    chart.evaluate(
+        "el => { window.heard = []; echarts.getInstanceByDom(el).on('click',"
+        " (p) => window.heard.push(p.data ? p.data.code : p.name)); }"
+    )
+    # Hover first and let the chart draw the hover, as a hand would. A click sent in the same
+    # frame as the move was now and then lost under load (the chart heard nothing, the server
+    # answered): ECharts drops a click whose press and release it finds on different shapes,
+    # and the hovered region's emphasis (its label) is drawn in the next frame.
+    page.mouse.move(*at)
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.mouse.click(*at)
     try:
         page.wait_for_url(f"**/display/region/{code}", wait_until="commit", timeout=60_000)
     except PlaywrightTimeout:
         pytest.fail(
             f"a click at {at} ({under}) did not open {code}: still at {page.url}; "
-            f"errors {watched.errors}, failed requests {watched.failed}"
+            f"the chart heard {page.evaluate('window.heard')}; "
+            f"errors {watched.errors}, failed requests {watched.failed}; "
+            f"the page itself answers {_answer_to(page.url.rsplit('/', 1)[0] + '/' + code)}"
         )
     page.wait_for_selector("body[data-drawn]", timeout=60_000)
 

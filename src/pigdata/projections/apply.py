@@ -22,6 +22,7 @@ from pigdata.projections import (
     pedigree,
     premises,
     price_quote,
+    price_weeks,
     slaughter,
     trade,
 )
@@ -67,14 +68,19 @@ class _Pending:
         reports = self.rows.get(t.herd_reports)
         if reports:
             herd_sums.add_reports(conn, reports[0]["entry_seq"], reports[-1]["entry_seq"])
+        priced = price_weeks.quote_keys(self.rows.get(t.price_quotes, ()))
+        priced |= price_weeks.trade_keys(self.rows.get(t.trades, ()))
+        price_weeks.refresh(conn, priced)
         self.rows.clear()
 
 
 def _apply_correction(conn: Connection, seq: int, body: Row, pending: _Pending) -> None:
     target = body["supersedes"]
     herd_sums.remove_report(conn, target)
+    priced = price_weeks.keys_of_entry(conn, target)
     for table in _CORRECTABLE:
         conn.execute(table.delete().where(table.c.entry_seq == target))
+    price_weeks.refresh(conn, priced)
     replacement = body.get("replacement")
     if replacement is not None:
         pending.add(ROW_BUILDERS[replacement["kind"]](seq, replacement))

@@ -376,3 +376,29 @@ herd_month_sums = sa.Table(
 )
 
 PROJECTION_TABLES = (*PROJECTION_TABLES, herd_month_sums)
+
+# Weekly sums of the collection points' prices in each county (the first six digits of the
+# point's premises code), kept by the price-quote and trade projections in the same
+# transaction, so that a region's price index and warnings read a row per county and week
+# instead of one per point and week (pigdata.projections.price_weeks). `pairs` and the
+# pair_ columns sum over the points quoted in this week and in the calendar week before it,
+# the matched sample of the chain link (docs/methodology/price-index.md).
+price_county_weeks = sa.Table(
+    "price_county_weeks",
+    metadata,
+    sa.Column("item", sa.String(20), primary_key=True),
+    sa.Column("county", sa.String(6), primary_key=True),
+    sa.Column("week", sa.Date, primary_key=True),  # the Sunday ending the week
+    sa.Column("points", sa.Integer, nullable=False),
+    sa.Column("plain", sa.Float, nullable=False),  # Σ point mean price, yuan/kg
+    sa.Column("head", sa.BigInteger, nullable=False),  # Σ head traded at the points
+    sa.Column("weighted", sa.Float, nullable=False),  # Σ mean × head
+    sa.Column("pairs", sa.Integer, nullable=False),
+    sa.Column("pair_weight", sa.BigInteger, nullable=False),  # Σ head of both weeks
+    sa.Column("pair_now", sa.Float, nullable=False),  # Σ weight × mean this week
+    sa.Column("pair_then", sa.Float, nullable=False),  # Σ weight × mean the week before
+    sa.Column("pair_plain_now", sa.Float, nullable=False),
+    sa.Column("pair_plain_then", sa.Float, nullable=False),
+)
+
+PROJECTION_TABLES = (*PROJECTION_TABLES, price_county_weeks)

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.engine import Connection
 
-from pigdata.services.market.weekly import FloatArray, point_prices, weighted_mean
+from pigdata.services.market.weekly import FloatArray, weekly_with_links
 
 BoolArray = npt.NDArray[np.bool_]
 INDEX_ITEMS = ("live_hog", "piglet", "pork_carcass", "lean_pork_retail")
@@ -53,22 +53,6 @@ class BasePeriodEmpty(ValueError):
         )
 
 
-def chain_links(mean: FloatArray, volume: FloatArray) -> FloatArray:
-    """Give each week's link to the last earlier week with quotes (NaN for weeks without
-    quotes and for the first such week)."""
-    links = np.full(mean.shape[0], np.nan)
-    quoted_weeks = np.flatnonzero((~np.isnan(mean)).any(axis=1))
-    for before, now in zip(quoted_weeks[:-1].tolist(), quoted_weeks[1:].tolist(), strict=True):
-        matched = ~np.isnan(mean[before]) & ~np.isnan(mean[now])
-        if not matched.any():
-            continue  # no point in common: the chain cannot be carried over this week
-        weight = (volume[before] + volume[now])[matched]
-        if weight.sum() <= 0:
-            weight = np.ones(int(matched.sum()))
-        links[now] = float(weight @ mean[now][matched]) / float(weight @ mean[before][matched])
-    return links
-
-
 def chain(links: FloatArray, quoted: BoolArray) -> FloatArray:
     """Give the chained level of each quoted week (the first quoted week is 1); a week whose
     link is missing starts a new chain at the level before, which the caller sees as a
@@ -99,16 +83,13 @@ def price_index(
     base_end: date | None = None,
 ) -> PriceIndex:
     """Give the weekly price index of an item in a region, base period = 100."""
-    points = point_prices(conn, region, item)
-    quoted: BoolArray = np.asarray((~np.isnan(points.mean)).any(axis=1), dtype=np.bool_)
-    links = chain_links(points.mean, points.volume)
+    prices, links = weekly_with_links(conn, region, item)
+    quoted: BoolArray = np.asarray(~np.isnan(prices.price), dtype=np.bool_)
     level = chain(links, quoted)
-    base = _base_mask(points.weeks, base_start, base_end) & quoted
-    if points.weeks and not base.any():
+    base = _base_mask(prices.weeks, base_start, base_end) & quoted
+    if prices.weeks and not base.any():
         raise BasePeriodEmpty(base_start or date.min, base_end or date.max)
     index = 100.0 * level / float(np.mean(level[base])) if base.any() else level
-    price = weighted_mean(points.mean, points.volume)
-    counts = (~np.isnan(points.mean)).sum(axis=1)
     weeks = tuple(
         IndexWeek(
             w,
@@ -117,8 +98,10 @@ def price_index(
             None if np.isnan(link) else float(link),
             int(c),
         )
-        for w, i, p, link, c in zip(points.weeks, index, price, links, counts, strict=True)
+        for w, i, p, link, c in zip(
+            prices.weeks, index, prices.price, links, prices.points, strict=True
+        )
     )
-    first = points.weeks[int(np.flatnonzero(base)[0])] if base.any() else None
-    last = points.weeks[int(np.flatnonzero(base)[-1])] if base.any() else None
-    return PriceIndex(region, item, points.source, first, last, weeks)
+    first = prices.weeks[int(np.flatnonzero(base)[0])] if base.any() else None
+    last = prices.weeks[int(np.flatnonzero(base)[-1])] if base.any() else None
+    return PriceIndex(region, item, prices.source, first, last, weeks)

@@ -21,8 +21,7 @@ from pigdata.services.market.weekly import (
     FloatArray,
     IntArray,
     WeeklyPrices,
-    as_weekly,
-    points_of_items,
+    weekly_of_items,
     weekly_prices,
 )
 
@@ -202,8 +201,7 @@ def price_warnings(
     # A year before the start is read: the retail change looks back 52 weeks, and a run of
     # weeks in the band may begin before the start.
     lead = start - timedelta(weeks=YEAR_WEEKS + 1) if start else None
-    points = points_of_items(conn, region, PRICES_USED, lead, end)
-    prices = {item: as_weekly(region, item, p) for item, p in points.items()}
+    prices = weekly_of_items(conn, region, PRICES_USED, lead, end)
     corn_region, ratio = _ratio_weeks(conn, region, prices, (start, end))
     retail = _retail_weeks(prices["lean_pork_retail"], start)
     down = alerts(

@@ -7,11 +7,17 @@ weighted. Weeks end on Sunday. A point's weekly price is the mean of its quotes 
 its weight is the head it traded that week (trades at that premises); a week in which no
 quoted point traded weighs the points equally. Prices are in yuan/kg (yuan/tonne ÷ 1000);
 quotes per head cannot be put per kg and are left out.
+
+A region's collection points are read from their weekly sums by county
+(`price_county_weeks`, pigdata.projections.price_weeks): a row per county and week, where a
+prefecture has some hundred thousand point-weeks an item. The few published and subdivision
+averages are read quote by quote. A period (start, end) takes whole weeks: those whose
+Sunday falls in it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -20,15 +26,25 @@ import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from pigdata.access.principal import region_prefix
 from pigdata.domain import regions
+from pigdata.projections.price_weeks import (
+    PER_KG,
+    PREMISES_CODE_LENGTH,
+    WEEK,
+    PointWeek,
+    WeekSums,
+    week_ending,
+    week_sums,
+)
 from pigdata.store import tables as t
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-PER_KG = {"yuan/kg": 1.0, "yuan/tonne": 0.001}
-PREMISES_CODE_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -53,234 +69,241 @@ def code_prefix(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[
     return sa.and_(column >= prefix, column < after)
 
 
-def week_ending(day: date) -> date:
-    """Give the Sunday that ends a day's week."""
-    return day + timedelta(days=6 - day.weekday())
+class SundayOfWeek(FunctionElement[date]):
+    """SQL: the Sunday that ends the week of a date column."""
+
+    type = sa.Date()
+    inherit_cache = True
 
 
-def _sunday(days: IntArray) -> IntArray:
-    # Days count from 1970-01-01, a Thursday: (days + 3) % 7 is the weekday, Monday 0.
-    return days + 6 - (days + 3) % 7
+@compiles(SundayOfWeek, "sqlite")
+def _sunday_sqlite(element: SundayOfWeek, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0')"
 
 
-def _epoch_days(values: list[Any]) -> IntArray:
-    # ISO text (SQLite) or dates (PostgreSQL) to days since 1970-01-01, in one NumPy pass.
-    return np.array(values, dtype="datetime64[D]").astype(np.int64)
+@compiles(SundayOfWeek, "postgresql")
+def _sunday_postgresql(element: SundayOfWeek, compiler: SQLCompiler, **kw: Any) -> str:
+    day = compiler.process(element.clauses, **kw)
+    return f"({day} + (7 - CAST(EXTRACT(ISODOW FROM {day}) AS INTEGER)))"
 
 
-@dataclass(frozen=True)
-class _Quotes:
-    """Quote sums per item, place and day, as columns."""
-
-    locations: npt.NDArray[np.str_]  # sorted, distinct
-    item: npt.NDArray[np.str_]  # per row
-    place: IntArray  # index into locations, per row
-    day: IntArray  # days since 1970-01-01
-    total: FloatArray  # sum of prices, yuan/kg
-    count: FloatArray
-
-    def of(self, item: str, keep: npt.NDArray[np.bool_] | None = None) -> _Quotes:
-        """Give the rows of one item (and of a mask)."""
-        rows = self.item == item if keep is None else (self.item == item) & keep
-        return _Quotes(
-            self.locations,
-            self.item[rows],
-            self.place[rows],
-            self.day[rows],
-            self.total[rows],
-            self.count[rows],
-        )
+# --- which quotes speak for the region --------------------------------------------------------
 
 
-def _quotes(
-    conn: Connection, prefix: str, items: tuple[str, ...], start: date | None, end: date | None
-) -> _Quotes | None:
+def _quoted(conn: Connection, item: str, where: sa.ColumnElement[bool]) -> bool:
     q = t.price_quotes
-    day_text = sa.type_coerce(q.c.date, sa.String)  # skip per-row date objects on SQLite
-    query = (
-        sa.select(
-            q.c.item, q.c.location, day_text, q.c.unit, sa.func.sum(q.c.price), sa.func.count()
-        )
-        .where(q.c.item.in_(items), q.c.unit.in_(tuple(PER_KG)))
-        .where(code_prefix(q.c.location, prefix))
-        .group_by(q.c.item, q.c.location, q.c.date, q.c.unit)
-    )
-    if start is not None:
-        query = query.where(q.c.date >= start)
-    if end is not None:
-        query = query.where(q.c.date <= end)
-    rows = conn.execute(query).all()
-    if not rows:
-        return None
-    item, location, day, unit, total, count = (list(c) for c in zip(*rows, strict=True))
-    locations, place = np.unique(np.array(location, dtype=np.str_), return_inverse=True)
-    per_kg = np.where(np.array(unit, dtype=np.str_) == "yuan/tonne", PER_KG["yuan/tonne"], 1.0)
-    return _Quotes(
-        locations,
-        np.array(item, dtype=np.str_),
-        place.astype(np.int64),
-        _epoch_days(day),
-        np.array(total, dtype=np.float64) * per_kg,
-        np.array(count, dtype=np.float64),
-    )
+    found = conn.execute(
+        sa.select(sa.literal(1))
+        .where(q.c.item == item, q.c.unit.in_(tuple(PER_KG)), where)
+        .limit(1)
+    ).first()
+    return found is not None
 
 
-def _choose(quotes: _Quotes, region: str) -> tuple[str, npt.NDArray[np.bool_]]:
-    """Give which quotes speak for the region (see the module's docstring)."""
-    quoted = np.zeros(quotes.locations.size, dtype=np.bool_)
-    quoted[quotes.place] = True
-    is_point = (np.char.str_len(quotes.locations) == PREMISES_CODE_LENGTH) & quoted
-    if is_point.any():
-        return "collection_points", is_point[quotes.place]
-    own = (quotes.locations == region) & quoted
-    if own.any():
-        return "published", own[quotes.place]
-    return "subdivisions", np.ones(quotes.place.size, dtype=np.bool_)
+def _source(conn: Connection, region: str, prefix: str, item: str) -> str:
+    """Give which quotes of an item speak for the region (see the module's docstring)."""
+    q = t.price_quotes
+    inside = code_prefix(q.c.location, prefix)
+    if _quoted(conn, item, sa.and_(inside, sa.func.length(q.c.location) == PREMISES_CODE_LENGTH)):
+        return "collection_points"
+    if _quoted(conn, item, q.c.location == region):
+        return "published"
+    return "subdivisions" if _quoted(conn, item, inside) else "none"
 
 
-@dataclass(frozen=True)
-class _Trades:
-    """Head traded per market and day in a region, as columns."""
-
-    market: npt.NDArray[np.str_]
-    sunday: IntArray  # the Sunday ending the trade's week, days since 1970-01-01
-    head: FloatArray
-
-
-def _trades(conn: Connection, prefix: str) -> _Trades:
-    tr = t.trades
-    # No date condition: with one, the planners read the date index over every market.
-    rows = conn.execute(
-        sa.select(tr.c.market, sa.type_coerce(tr.c.date, sa.String), sa.func.sum(tr.c.head_count))
-        .where(code_prefix(tr.c.market, prefix))
-        .group_by(tr.c.market, tr.c.date)
-    ).all()
-    if not rows:
-        return _Trades(np.zeros(0, dtype=np.str_), np.zeros(0, dtype=np.int64), np.zeros(0))
-    market, day, head = (list(column) for column in zip(*rows, strict=True))
-    return _Trades(
-        np.array(market, dtype=np.str_),
-        _sunday(_epoch_days(day)),
-        np.array(head, dtype=np.float64),
-    )
-
-
-def _add_volumes(
-    trades: _Trades, locations: npt.NDArray[np.str_], first: int, volume: FloatArray
-) -> None:
-    """Add the head traded at each location and week (rows from the Sunday `first`)."""
-    if trades.market.size == 0:
-        return
-    at = np.clip(np.searchsorted(locations, trades.market), 0, locations.size - 1)
-    week = (trades.sunday - first) // 7
-    keep = (locations[at] == trades.market) & (week >= 0) & (week < volume.shape[0])
-    np.add.at(volume, (week[keep], at[keep]), trades.head[keep])
-
-
-@dataclass(frozen=True)
-class PointPrices:
-    """Each collection point's mean price (NaN: no quote) and head traded, week by week."""
-
-    source: str
-    weeks: tuple[date, ...]
-    locations: tuple[str, ...]
-    mean: FloatArray  # weeks × locations, yuan/kg
-    volume: FloatArray  # weeks × locations, head traded (0 where not quoted)
-
-
-NO_POINTS = PointPrices("none", (), (), np.zeros((0, 0)), np.zeros((0, 0)))
-
-
-def _points(quotes: _Quotes, region: str, trades: Callable[[], _Trades]) -> PointPrices:
-    if quotes.place.size == 0:
-        return NO_POINTS
-    source, keep = _choose(quotes, region)
-    used = np.unique(quotes.place[keep])
-    locations = quotes.locations[used]
-    place = np.searchsorted(used, quotes.place[keep])
-    sunday = _sunday(quotes.day[keep])
-    first, last = int(sunday.min()), int(sunday.max())
-    n_weeks = (last - first) // 7 + 1
-    cell = ((sunday - first) // 7) * locations.size + place
-    shape = (n_weeks, locations.size)
-    sums = np.bincount(cell, quotes.total[keep], n_weeks * locations.size).reshape(shape)
-    counts = np.bincount(cell, quotes.count[keep], n_weeks * locations.size).reshape(shape)
-    quoted = counts > 0
-    mean = np.full(shape, np.nan)
-    np.divide(sums, counts, out=mean, where=quoted)
-    volume = np.zeros(shape)
+def _of_source(region: str, source: str) -> sa.ColumnElement[bool]:
+    q = t.price_quotes
     if source == "collection_points":
-        _add_volumes(trades(), locations, first, volume)
-    days = first + 7 * np.arange(n_weeks)
-    weeks = tuple(np.array(days, dtype="datetime64[D]").astype(date).tolist())
-    return PointPrices(
-        source, weeks, tuple(locations.tolist()), mean, np.where(quoted, volume, 0.0)
+        return sa.func.length(q.c.location) == PREMISES_CODE_LENGTH
+    if source == "published":
+        return q.c.location == region
+    return sa.true()
+
+
+# --- reading the sums -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Span:
+    """The quotes asked for: a region's code prefix, the items with their sources, a period."""
+
+    region: str
+    prefix: str
+    sources: dict[str, str]
+    start: date | None
+    end: date | None
+
+
+Weeks = dict[date, WeekSums]  # one item's weeks with quotes, each with its link's sums
+
+
+def _county_weeks(conn: Connection, span: _Span, items: list[str]) -> dict[str, Weeks]:
+    """Sum the counties' rows of the region; the links look back one calendar week."""
+    c = t.price_county_weeks
+    names = WeekSums.__slots__
+    query = (
+        sa.select(c.c.item, c.c.week, *(sa.func.sum(c.c[name]).label(name) for name in names))
+        .where(c.c.item.in_(items), code_prefix(c.c.county, span.prefix))
+        .group_by(c.c.item, c.c.week)
     )
+    if span.start is not None:
+        query = query.where(c.c.week >= span.start)
+    if span.end is not None:
+        query = query.where(c.c.week <= span.end)
+    out: dict[str, Weeks] = {item: {} for item in items}
+    for row in conn.execute(query):
+        out[row.item][_day(row.week)] = WeekSums(
+            points=int(row.points),
+            plain=float(row.plain),
+            head=int(row.head),
+            weighted=float(row.weighted),
+            pairs=int(row.pairs),
+            pair_weight=int(row.pair_weight),
+            pair_now=float(row.pair_now),
+            pair_then=float(row.pair_then),
+            pair_plain_now=float(row.pair_plain_now),
+            pair_plain_then=float(row.pair_plain_then),
+        )
+    return out
 
 
-def points_of_items(
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _point_rows(conn: Connection, span: _Span) -> dict[str, dict[date, dict[str, PointWeek]]]:
+    """Give item → week → location → the point's week, quote by quote (for the few
+    published and subdivision averages, and for a link across a week without quotes)."""
+    q, tr = t.price_quotes, t.trades
+    per_kg = sa.case((q.c.unit == "yuan/tonne", PER_KG["yuan/tonne"]), else_=1.0)
+    week = SundayOfWeek(q.c.date)
+    chosen = [
+        sa.and_(q.c.item == item, _of_source(span.region, source))
+        for item, source in span.sources.items()
+    ]
+    quotes = (
+        sa.select(
+            q.c.item,
+            q.c.location,
+            week.label("week"),
+            (sa.func.sum(q.c.price * per_kg) / sa.func.count()).label("mean"),
+        )
+        .where(q.c.unit.in_(tuple(PER_KG)), code_prefix(q.c.location, span.prefix))
+        .where(sa.or_(*chosen))
+        .group_by(q.c.item, q.c.location, week)
+    )
+    if span.start is not None:  # from the Monday of the first week whose Sunday is in
+        quotes = quotes.where(q.c.date >= week_ending(span.start) - timedelta(days=6))
+    if span.end is not None:  # to the last Sunday in
+        quotes = quotes.where(q.c.date <= span.end - timedelta(days=(span.end.weekday() + 1) % 7))
+    quoted = quotes.cte("quoted")
+    traded_week = SundayOfWeek(tr.c.date)
+    traded = (
+        sa.select(
+            tr.c.market, traded_week.label("week"), sa.func.sum(tr.c.head_count).label("head")
+        )
+        .where(code_prefix(tr.c.market, span.prefix))
+        .group_by(tr.c.market, traded_week)
+        .cte("traded")
+    )
+    rows = conn.execute(
+        sa.select(
+            quoted.c.item,
+            quoted.c.location,
+            quoted.c.week,
+            quoted.c.mean,
+            sa.func.coalesce(traded.c.head, 0),
+        ).select_from(
+            quoted.outerjoin(
+                traded,
+                sa.and_(traded.c.market == quoted.c.location, traded.c.week == quoted.c.week),
+            )
+        )
+    )
+    out: dict[str, dict[date, dict[str, PointWeek]]] = {item: {} for item in span.sources}
+    for item, location, day, mean, head in rows:
+        out[item].setdefault(_day(day), {})[location] = PointWeek(float(mean), int(head))
+    return out
+
+
+def _linked_in_turn(weeks: dict[date, dict[str, PointWeek]]) -> Weeks:
+    """Give each week's sums, its link looking back to the last earlier week with quotes."""
+    out: Weeks = {}
+    before: dict[str, PointWeek] = {}
+    for week in sorted(weeks):
+        out[week] = week_sums(weeks[week], before)
+        before = weeks[week]
+    return out
+
+
+def _sums(conn: Connection, span: _Span) -> dict[str, Weeks]:
+    by_counties = [item for item, s in span.sources.items() if s == "collection_points"]
+    by_quotes = {item: s for item, s in span.sources.items() if s in ("published", "subdivisions")}
+    found: dict[str, Weeks] = {item: {} for item in span.sources}
+    if by_counties:
+        found |= _county_weeks(conn, span, by_counties)
+    if by_quotes:
+        quoted = _point_rows(conn, _Span(span.region, span.prefix, by_quotes, span.start, span.end))
+        found |= {item: _linked_in_turn(weeks) for item, weeks in quoted.items()}
+    return found
+
+
+def _gap_link(conn: Connection, span: _Span, item: str, before: date, week: date) -> float:
+    """Give the link of a week to an earlier one more than a week back, quote by quote."""
+    both = _Span(span.region, span.prefix, {item: span.sources[item]}, before, week)
+    weeks = _point_rows(conn, both)[item]
+    return week_sums(weeks.get(week, {}), weeks.get(before, {})).link()
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Consecutive Sundays from the first quoted week to the last."""
+
+    weeks: tuple[date, ...]
+
+    @classmethod
+    def over(cls, quoted: list[date]) -> _Grid:
+        count = (quoted[-1] - quoted[0]).days // 7 + 1
+        return cls(tuple(quoted[0] + k * WEEK for k in range(count)))
+
+    def at(self, week: date) -> int:
+        return (week - self.weeks[0]).days // 7
+
+
+def _as_weekly(region: str, item: str, source: str, weeks: Weeks) -> WeeklyPrices:
+    if not weeks:
+        none = np.zeros(0, dtype=np.int64)
+        return WeeklyPrices(region, item, source, (), np.zeros(0), none, none)
+    grid = _Grid.over(sorted(weeks))
+    price = np.full(len(grid.weeks), np.nan)
+    points = np.zeros(len(grid.weeks), dtype=np.int64)
+    volume = np.zeros(len(grid.weeks), dtype=np.int64)
+    for week, sums in weeks.items():
+        k = grid.at(week)
+        price[k], points[k], volume[k] = sums.price(), sums.points, sums.head
+    return WeeklyPrices(region, item, source, grid.weeks, price, points, volume)
+
+
+def _span(
+    conn: Connection, region: str, items: tuple[str, ...], start: date | None, end: date | None
+) -> _Span:
+    regions.require(region)
+    prefix = region_prefix(region)
+    sources = {item: _source(conn, region, prefix, item) for item in items}
+    return _Span(region, prefix, sources, start, end)
+
+
+def weekly_of_items(
     conn: Connection,
     region: str,
     items: tuple[str, ...],
     start: date | None = None,
     end: date | None = None,
-) -> dict[str, PointPrices]:
-    """Give the weekly prices and volumes of the points that speak for a region, for each
-    of several items, from one query of quotes and at most one of trades."""
-    regions.require(region)
-    prefix = region_prefix(region)
-    quotes = _quotes(conn, prefix, items, start, end)
-    if quotes is None:
-        return dict.fromkeys(items, NO_POINTS)
-    fetched: list[_Trades] = []
-
-    def trades() -> _Trades:
-        if not fetched:
-            fetched.append(_trades(conn, prefix))
-        return fetched[0]
-
-    return {item: _points(quotes.of(item), region, trades) for item in items}
-
-
-def point_prices(
-    conn: Connection,
-    region: str,
-    item: str,
-    start: date | None = None,
-    end: date | None = None,
-) -> PointPrices:
-    """Give the weekly prices and volumes of the points that speak for a region."""
-    return points_of_items(conn, region, (item,), start, end)[item]
-
-
-def weighted_mean(mean: FloatArray, volume: FloatArray) -> FloatArray:
-    """Give each row's volume-weighted mean over its quoted points (equal weights in a row
-    without volume; NaN in a row without quotes)."""
-    quoted = ~np.isnan(mean)
-    traded = volume.sum(axis=1)
-    weights = np.where(traded[:, None] > 0, volume, quoted.astype(np.float64))
-    weight_sum = weights.sum(axis=1)
-    out = np.full(mean.shape[0], np.nan)
-    np.divide(
-        (weights * np.where(quoted, mean, 0.0)).sum(axis=1),
-        weight_sum,
-        out=out,
-        where=weight_sum > 0,
-    )
-    return out
-
-
-def as_weekly(region: str, item: str, points: PointPrices) -> WeeklyPrices:
-    """Give the region's weekly price from its points' prices and volumes."""
-    return WeeklyPrices(
-        region,
-        item,
-        points.source,
-        points.weeks,
-        weighted_mean(points.mean, points.volume),
-        (~np.isnan(points.mean)).sum(axis=1).astype(np.int64),
-        points.volume.sum(axis=1).astype(np.int64),
-    )
+) -> dict[str, WeeklyPrices]:
+    """Give the weekly prices of several items in a region."""
+    span = _span(conn, region, items, start, end)
+    found = _sums(conn, span)
+    return {item: _as_weekly(region, item, span.sources[item], found[item]) for item in items}
 
 
 def weekly_prices(
@@ -291,4 +314,23 @@ def weekly_prices(
     end: date | None = None,
 ) -> WeeklyPrices:
     """Give an item's weekly price in a region (a division code of any level)."""
-    return as_weekly(region, item, point_prices(conn, region, item, start, end))
+    return weekly_of_items(conn, region, (item,), start, end)[item]
+
+
+def weekly_with_links(conn: Connection, region: str, item: str) -> tuple[WeeklyPrices, FloatArray]:
+    """Give an item's weekly prices in a region and each week's chain link: the ratio of the
+    matched points' volume-weighted prices to those of the last earlier week with quotes
+    (docs/methodology/price-index.md); NaN for the first week with quotes, for weeks without,
+    and for weeks with no point in common with the week before."""
+    span = _span(conn, region, (item,), None, None)
+    weeks = _sums(conn, span)[item]
+    prices = _as_weekly(region, item, span.sources[item], weeks)
+    links = np.full(len(prices.weeks), np.nan)
+    quoted = sorted(weeks)
+    calendar = span.sources[item] == "collection_points"
+    for before, week in itertools.pairwise(quoted):
+        if not calendar or week - before == WEEK:
+            links[(week - quoted[0]).days // 7] = weeks[week].link()
+        else:  # the county sums look back one calendar week; this link looks further
+            links[(week - quoted[0]).days // 7] = _gap_link(conn, span, item, before, week)
+    return prices, links
