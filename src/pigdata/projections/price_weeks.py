@@ -12,7 +12,7 @@ of the quotes, so ingest in any batches and `pigdata rebuild` give the very same
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -146,13 +146,9 @@ def _read(conn: Connection, keys: set[Key]) -> dict[tuple[str, date], dict[str, 
     )
 
 
-def _chunks(keys: list[Key]) -> Iterator[list[Key]]:
-    for start in range(0, len(keys), _KEYS_PER_STATEMENT):
-        yield keys[start : start + _KEYS_PER_STATEMENT]
-
-
-def refresh(conn: Connection, keys: set[Key]) -> None:
-    """Work the rows of these county-weeks out again from the quotes and trades."""
+def refresh(conn: Connection, keys: set[Key], cleared: bool = False) -> None:
+    """Work the rows of these county-weeks out again from the quotes and trades (`cleared`:
+    the rows are known to be gone already)."""
     if not keys:
         return
     found = _read(conn, keys)
@@ -164,11 +160,28 @@ def refresh(conn: Connection, keys: set[Key]) -> None:
         then = {p: w for p, w in found.get((item, week - WEEK), {}).items() if p[:6] == county}
         sums = week_sums(now, then)
         rows.append({"item": item, "county": county, "week": week, **_columns(sums)})
-    c = t.price_county_weeks
-    for chunk in _chunks(sorted(keys)):
-        conn.execute(c.delete().where(sa.tuple_(c.c.item, c.c.county, c.c.week).in_(chunk)))
+    if not cleared:
+        _delete(conn, keys)
     if rows:
-        conn.execute(c.insert(), rows)
+        conn.execute(t.price_county_weeks.insert(), rows)
+
+
+def _delete(conn: Connection, keys: set[Key]) -> None:
+    # One statement per item and county: each reads the primary key (a list of row values
+    # does not on PostgreSQL, which then scans the table once per statement).
+    c = t.price_county_weeks
+    weeks: dict[tuple[str, str], list[date]] = {}
+    for item, county, week in sorted(keys):
+        weeks.setdefault((item, county), []).append(week)
+    for (item, county), chosen in weeks.items():
+        for start in range(0, len(chosen), _KEYS_PER_STATEMENT):
+            conn.execute(
+                c.delete().where(
+                    c.c.item == item,
+                    c.c.county == county,
+                    c.c.week.in_(chosen[start : start + _KEYS_PER_STATEMENT]),
+                )
+            )
 
 
 def _columns(sums: WeekSums) -> dict[str, Any]:
@@ -231,5 +244,5 @@ def refresh_all(conn: Connection) -> None:
         ).mappings()
         # Only this pass's weeks: the next pass works its own first week out.
         keys = {k for k in quote_keys(rows) if week <= k[2] <= until}
-        refresh(conn, keys)
+        refresh(conn, keys, cleared=True)
         week = until + WEEK
