@@ -30,7 +30,7 @@
 
   PigData.section("alerts", async (element, { region, get }) => {
     const breakdown = await get(`/api/v1/stats/regions/${region}/breakdown`);
-    const [capacity, warnings] = await Promise.all([
+    const [capacity, warnings] = await PigData.answers([
       breakdown.month
         ? PigData.unlessDenied(element, () =>
             get(`/api/v1/capacity?region=${region}&month=${breakdown.month}`),

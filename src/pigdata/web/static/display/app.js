@@ -76,6 +76,16 @@
     registeredMaps.add(code);
   }
 
+  // Waits for every one of a section's requests to be answered, then gives their results
+  // or throws the first refusal. Promise.all would throw at the first refusal while the
+  // others are still in flight, so the page would call itself drawn before it is.
+  async function answers(requests) {
+    const settled = await Promise.allSettled(requests);
+    const refused = settled.find((outcome) => outcome.status === "rejected");
+    if (refused) throw refused.reason;
+    return settled.map((outcome) => outcome.value);
+  }
+
   // Runs a section's reading; where the API refuses the caller's role, the section says so
   // politely (data-state="denied") and gives null instead of failing.
   async function unlessDenied(element, work) {
@@ -164,10 +174,10 @@
 
   async function runSections(base) {
     // One answer per path for all the sections of one run (the map and the table share one).
-    const answers = new Map();
+    const asked = new Map();
     const get = (path) => {
-      if (!answers.has(path)) answers.set(path, api(path));
-      return answers.get(path);
+      if (!asked.has(path)) asked.set(path, api(path));
+      return asked.get(path);
     };
     const context = { ...base, get };
     const runs = [];
@@ -229,6 +239,7 @@
     useMap,
     unlessDenied,
     unlessUnavailable,
+    answers,
     latestMonth,
     lang,
     maps: (body.dataset.maps || "").split(",").filter(Boolean),

@@ -24,7 +24,7 @@ PigData.section("farm", async (element) => {
     for (const part of element.querySelectorAll(".details, h3, .chart")) part.hidden = true;
     return;
   }
-  const [reports, township] = await Promise.all([
+  const [reports, township] = await PigData.answers([
     PigData.api(`/api/v1/herd-reports?premises=${encodeURIComponent(code)}&limit=1000`),
     PigData.api(`/api/v1/regions/${farm.township}`),
   ]);

@@ -46,7 +46,7 @@
   PigData.section("forecast", async (element, { region, get }) => {
     const base = `region=${region}&item=live_hog`;
     const [index, forecast, backtest] = await PigData.unlessUnavailable(element, () =>
-      Promise.all([
+      PigData.answers([
         get(`/api/v1/market/index?${base}`),
         get(`/api/v1/market/forecast?${base}`),
         get(`/api/v1/market/forecast/backtest?${base}`),

@@ -3,7 +3,7 @@
 
 PigData.section("headline", async (element, { region, get }) => {
   const base = `/api/v1/stats/regions/${region}`;
-  const [breakdown, history, overview] = await Promise.all([
+  const [breakdown, history, overview] = await PigData.answers([
     get(`${base}/breakdown`),
     get(`${base}/history`),
     region === "100000" ? null : get(`/api/v1/stats/overview?region=${region}`),

@@ -70,7 +70,7 @@
   }
 
   PigData.section("outbreak", async (element, { region, get }) => {
-    const [overview, zones, geojson, land] = await Promise.all([
+    const [overview, zones, geojson, land] = await PigData.answers([
       get("/api/v1/animal-health/overview"),
       get("/api/v1/animal-health/zones"),
       get("/api/v1/animal-health/zones.geojson"),

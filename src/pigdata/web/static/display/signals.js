@@ -5,7 +5,7 @@
 PigData.section("signals", async (element, { region, get }) => {
   const t = PigData.t;
   const breakdown = await get(`/api/v1/stats/regions/${region}/breakdown`);
-  const [capacity, index, warnings] = await Promise.all([
+  const [capacity, index, warnings] = await PigData.answers([
     breakdown.month
       ? PigData.unlessDenied(element, () =>
           get(`/api/v1/capacity?region=${region}&month=${breakdown.month}`),

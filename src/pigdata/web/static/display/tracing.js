@@ -17,7 +17,7 @@
   }
 
   async function trace(element, form) {
-    const [report, csv] = await Promise.all([
+    const [report, csv] = await PigData.answers([
       PigData.api(query(form, "json")),
       PigData.api(query(form, "csv"), { raw: true }).then((r) => r.text()),
     ]);
