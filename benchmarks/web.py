@@ -7,9 +7,9 @@ On the demo district (`pigdata demo`, scale 1 by default) in a SQLite file, serv
   (empty cache) and waits until every section has drawn (`body[data-drawn]`, set by the page
   when ECharts reports each chart finished, in ms since navigation start); the median of
   the runs, beside the sign-in page (no charts, no API data) as the baseline;
-* API latency: 50 concurrent clients (httpx, asyncio), each sending the overview's API
-  requests (stats, capacity of the region and of its parts, price index and warnings) in
-  turn without pause, p50 and p99, beside the same load on a static file.
+* API latency: 50 concurrent clients (`http_load.py`, one connection each), each sending the
+  overview's API requests (stats, capacity of the region and of its parts, price index and
+  warnings) in turn without pause, p50 and p99, beside the same load on a static file.
 
     python benchmarks/web.py [--scale 1] [--runs 15] [--clients 50] [--requests 40]
 """
@@ -17,7 +17,6 @@ On the demo district (`pigdata demo`, scale 1 by default) in a SQLite file, serv
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import socket
 import statistics
@@ -30,6 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from http_load import under_load  # benchmarks/http_load.py, beside this script
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def node(folder: Path, scale: float) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    command = [PIGDATA, "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command = [str(PIGDATA), "serve", "--host", "127.0.0.1", "--port", str(port)]
     quiet = subprocess.DEVNULL  # Uvicorn's access log would cost the server time
     server = subprocess.Popen(command, env=env, stdout=quiet, stderr=quiet)
     base = f"http://127.0.0.1:{port}"
@@ -107,32 +107,6 @@ def drawn_ms(base: str, path: str, runs: int) -> list[float]:
     return times
 
 
-async def _client(client: httpx.AsyncClient, paths: tuple[str, ...], count: int) -> list[float]:
-    samples = []
-    for n in range(count):
-        started = time.perf_counter()
-        response = await client.get(paths[n % len(paths)])
-        samples.append(time.perf_counter() - started)
-        response.raise_for_status()
-    return samples
-
-
-async def _load(base: str, paths: tuple[str, ...], clients: int, count: int) -> list[float]:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        await asyncio.gather(*(_client(client, paths, 5) for _ in range(clients)))  # warm up
-        runs = await asyncio.gather(*(_client(client, paths, count) for _ in range(clients)))
-    return sorted(s * 1e3 for run in runs for s in run)
-
-
-def under_load(base: str, paths: tuple[str, ...], clients: int, count: int) -> tuple[float, ...]:
-    """Give p50 and p99 ms of requests from concurrent clients, and requests per second."""
-    started = time.perf_counter()
-    samples = asyncio.run(_load(base, paths, clients, count))
-    rate = len(samples) / (time.perf_counter() - started)
-    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1], rate
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -154,10 +128,10 @@ def main() -> None:
     print(f"overview / sign-in: {statistics.median(overview) / statistics.median(signin):.1f}x")
     print("\n| requests | p50 ms | p99 ms | requests/s |")
     print("|---|---:|---:|---:|")
-    name = f"overview API ({len(paths)} in turn)"
-    print(f"| {name} | {api[0]:.1f} | {api[1]:.1f} | {api[2]:.0f} |")
-    print(f"| static file (baseline) | {static[0]:.1f} | {static[1]:.1f} | {static[2]:.0f} |")
-    print(f"API / static p99: {api[1] / static[1]:.1f}x")
+    loads = ((f"overview API ({len(paths)} in turn)", api), ("static file (baseline)", static))
+    for name, load in loads:
+        print(f"| {name} | {load.p50:.1f} | {load.p99:.1f} | {load.per_second:,.0f} |")
+    print(f"API / static p99: {api.p99 / static.p99:.2f}x")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
         default="Asia/Shanghai",
         description="Where 'today' is reckoned when checking that dates are not in the future",
     )
+    answer_max_age: float = Field(
+        default=0.1,
+        ge=0,
+        le=60,
+        description="Seconds a server trusts its last reading of the store's version before it"
+        " sends a kept answer; a write by another process shows within this time",
+    )
 
 
 @cache

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from pigdata import __version__
 from pigdata.api.answers import KeptAnswers
 from pigdata.api.problems import install_problem_handlers
+from pigdata.api.ready import ReadyAnswers
 from pigdata.api.routers import (
     breeding,
     catalogue,
@@ -28,6 +29,7 @@ from pigdata.api.routers import (
     trace,
     witness,
 )
+from pigdata.api.store_version import VersionWatch, engine_version_reader
 from pigdata.config import Settings, get_settings
 from pigdata.store.engine import POOL_CONNECTIONS, make_engine
 from pigdata.web.display import STATIC_URL, static_dir
@@ -57,6 +59,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
     yield
     app.state.engine.dispose()
+    app.state.version_engine.dispose()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -65,8 +68,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="pigdata", version=__version__, description=DESCRIPTION, lifespan=_lifespan)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
-    app.state.kept_answers = KeptAnswers()
+    app.state.kept_answers = KeptAnswers(settings.timezone)
     app.state.connection_slots = anyio.Semaphore(CONNECTION_SLOTS)
+    # The version watch reads on an engine of its own, outside the request connections'
+    # budget (CONNECTION_SLOTS), so that it never waits behind them.
+    app.state.version_engine = make_engine(settings.database_url, pool=1)
+    read = engine_version_reader(app.state.version_engine, settings.timezone)
+    watch = VersionWatch(read, settings.answer_max_age)
+    app.add_middleware(ReadyAnswers, kept=app.state.kept_answers, watch=watch)
     install_problem_handlers(app)
     routers = (meta, intake, catalogue, ledger, places, regional, witness, trace, display)
     services = (health, stats, market, breeding)

@@ -51,19 +51,16 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    """Give an engine for a database URL, with SQLite tuned for one writer and many readers."""
+def make_engine(url: str, pool: int = POOL_CONNECTIONS) -> Engine:
+    """Give an engine for a database URL, with SQLite tuned for one writer and many readers;
+    it keeps `pool` connections open and opens as many more under a burst."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(
-            url, pool_size=POOL_CONNECTIONS, max_overflow=POOL_CONNECTIONS, pool_pre_ping=False
-        )
+        engine = sa.create_engine(url, pool_size=pool, max_overflow=pool, pool_pre_ping=False)
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(
-        url, pool_size=POOL_CONNECTIONS, max_overflow=POOL_CONNECTIONS, pool_pre_ping=True
-    )
+    return sa.create_engine(url, pool_size=pool, max_overflow=pool, pool_pre_ping=True)
 
 
 def _lock_for(engine: Engine) -> threading.Lock:

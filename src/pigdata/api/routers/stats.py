@@ -14,7 +14,7 @@ from pigdata.api.deps import Conn, EngineDep, Who
 from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
 from pigdata.services import capacity, performance, resources
-from pigdata.services.capacity_parts import PartsCapacity, parts_capacity, settings_fingerprint
+from pigdata.services.capacity_parts import PartsCapacity, parts_capacity
 from pigdata.services.production import RegionProduction, production_statistics
 from pigdata.services.regional import InvalidQuery
 
@@ -51,7 +51,8 @@ def production(
 @router.get("/capacity", response_model=capacity.CapacityReport)
 def capacity_status(conn: Conn, kept: Kept, region: str, month: MonthParam) -> Response:
     """Give a region's breeding sows against its normal holding: zone, change, alerts (public)."""
-    key = ("capacity", region, month, settings_fingerprint(conn))
+    # kept while the store's version stands, which takes in the capacity settings
+    key = ("capacity", region, month)
     return kept.answer(
         conn, key, lambda: answer(lambda: capacity.capacity_status(conn, region, month))
     )
@@ -60,7 +61,7 @@ def capacity_status(conn: Conn, kept: Kept, region: str, month: MonthParam) -> R
 @router.get("/capacity/parts", response_model=PartsCapacity)
 def capacity_of_parts(conn: Conn, kept: Kept, region: str, month: MonthParam) -> Response:
     """Give the capacity zone in a month of each part of a region, for a map (public)."""
-    key = ("capacity-parts", region, month, settings_fingerprint(conn))
+    key = ("capacity-parts", region, month)
     return kept.answer(conn, key, lambda: answer(lambda: parts_capacity(conn, region, month)))
 
 
