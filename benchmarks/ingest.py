@@ -39,7 +39,7 @@ from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
 from pigdata.synth import DemoSpec, demo_premises, movement_rows, write_csv
 
-BATCH = 20_000
+BATCH = 50_000
 RAW_COLUMNS = (
     "entry_seq",
     "certificate_no",

@@ -26,6 +26,8 @@ from pigdata.ingest.readers import SourceRow
 from pigdata.services import intake
 
 _clock = time.process_time
+LEDGER = "insert ledger entries and Merkle tiles"
+PROJECTIONS = "insert projection rows"
 
 
 class StageClock:
@@ -64,6 +66,21 @@ class StageClock:
         self._undo.append((owner, name, original))
         setattr(owner, name, timed_rows)
 
+    def wrap_inserts(self, owner: Any, name: str) -> None:
+        """Time an insert function by the table it writes: ledger or projections."""
+        original: Callable[..., Any] = getattr(owner, name)
+
+        def timed(conn: Any, table: Any, *args: Any, **kwargs: Any) -> Any:
+            started = _clock()
+            try:
+                return original(conn, table, *args, **kwargs)
+            finally:
+                ledger = table.name == "ledger_entries"
+                self.spent[LEDGER if ledger else PROJECTIONS] += _clock() - started
+
+        self._undo.append((owner, name, original))
+        setattr(owner, name, timed)
+
     def wrap_commit(self, owner: Any, name: str) -> None:
         original: Callable[..., Any] = getattr(owner, name)
 
@@ -89,13 +106,14 @@ def stage_breakdown(engine: Engine, settings: Settings, path: Path, rows: int) -
     clock = StageClock()
     clock.wrap_reader(intake, "read_file")
     clock.wrap(pipeline, "_parse", "parse, validate, canonical JSON, digest")
+    clock.wrap(pipeline.movement_lane, "parse", "parse, validate, canonical JSON, digest")
     clock.wrap(pipeline, "_existing_digests", "look up digests already in the ledger")
     clock.wrap(pipeline, "load_context", "load the batch's cross-record facts")
     clock.wrap(pipeline, "_decide", "decide")
-    clock.wrap(pipeline, "insert_tuples", "insert ledger entries and Merkle tiles")
-    clock.wrap(pipeline, "append_leaves", "insert ledger entries and Merkle tiles")
+    clock.wrap_inserts(pipeline, "insert_tuples")
+    clock.wrap(pipeline, "append_leaves", LEDGER)
     clock.wrap(pipeline, "sign_checkpoint", "sign the checkpoint")
-    clock.wrap(pipeline, "apply_entries", "insert projection rows")
+    clock.wrap(pipeline, "apply_entries", PROJECTIONS)
     clock.wrap_commit(pipeline, "write_transaction")
     started = _clock()
     try:

@@ -22,7 +22,7 @@ class Settings(BaseSettings):
         default=Path("./pigdata-archive"),
         description="Raw uploads, stored by their SHA-256",
     )
-    batch_size: int = Field(default=20_000, ge=1, le=100_000, description="Records per transaction")
+    batch_size: int = Field(default=50_000, ge=1, le=100_000, description="Records per transaction")
     key_file: Path = Field(
         default=Path("./pigdata-keys/node.key"),
         description="The node's Ed25519 signing key (made by `pigdata keys init` or on first use)",

@@ -189,12 +189,21 @@ def _records_of(records: Iterable[AnyRecord]) -> Iterable[AnyRecord]:
             yield record.replacement
 
 
-def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> BatchContext:
-    """Give the context for a batch, with one query per kind of fact."""
+def load_context(
+    conn: Connection,
+    size: int,
+    records: Sequence[AnyRecord],
+    movement_facts: tuple[set[str], set[str], set[str]] = (set(), set(), set()),
+) -> BatchContext:
+    """Give the context for a batch, with one query per kind of fact.
+
+    `movement_facts` are the premises, certificates and ear tags of movements that come as
+    columns rather than records (pigdata.ingest.movement_lane).
+    """
     ctx = BatchContext(size=size)
-    premises_codes: set[str] = set()
-    certificates: set[str] = set()
-    tags: set[str] = set()  # whose births matter
+    premises_codes: set[str] = set(movement_facts[0])
+    certificates: set[str] = set(movement_facts[1])
+    tags: set[str] = set(movement_facts[2])  # whose births matter
     slaughter_tags: set[str] = set()  # whose earlier slaughter matters
     herd_premises: set[str] = set()
     targets: set[int] = set()
@@ -249,7 +258,7 @@ def load_context(conn: Connection, size: int, records: Sequence[AnyRecord]) -> B
         ctx.herd_keys[(row.premises, row.month)] = row.entry_seq
     _load_breeding(conn, ctx, registry_ids)
     _load_targets(conn, ctx, targets)
-    ctx.control = load_control(conn, records)
+    ctx.control = load_control(conn, records, movement_facts[0])
     return ctx
 
 

@@ -15,7 +15,7 @@ the same batch are added as they come.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -70,10 +70,15 @@ class MovementControl:
         return None
 
 
-def load_control(conn: Connection, records: Sequence[AnyRecord]) -> MovementControl:
-    """Give the batch's movement-control state, with one query per fact."""
+def load_control(
+    conn: Connection, records: Sequence[AnyRecord], more_origins: Set[str] = frozenset()
+) -> MovementControl:
+    """Give the batch's movement-control state, with one query per fact.
+
+    `more_origins` are premises of movements that come as columns rather than records.
+    """
     control = MovementControl()
-    origins = {r.origin for r in records if isinstance(r, Movement)}
+    origins = {r.origin for r in records if isinstance(r, Movement)} | more_origins
     if not origins:
         return control
     o = t.outbreak_reports

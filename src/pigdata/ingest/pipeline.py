@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from itertools import islice
+from itertools import islice, repeat
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,9 @@ from sqlalchemy.engine import Connection, Engine
 from pigdata.access.principal import Principal
 from pigdata.domain.issues import Issue, issues_from_validation
 from pigdata.domain.records import RECORD_TYPES, AnyRecord, record_adapter
-from pigdata.ingest.context import load_context
+from pigdata.ingest import movement_lane
+from pigdata.ingest.context import BatchContext, load_context
+from pigdata.ingest.movement_lane import LaneRow
 from pigdata.ingest.quick import QUICK_PARSERS
 from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.rules import check_record
@@ -218,6 +220,8 @@ class _Batch:
         self.ledger_rows: list[tuple[Any, ...]] = []  # in the order of LEDGER_COLUMNS
         self.leaf_hashes: list[bytes] = []
         self.applied: list[tuple[int, dict[str, Any]]] = []
+        self.movement_rows: list[tuple[Any, ...]] = []  # from the columnar lane
+        self.tag_rows: list[tuple[str, int]] = []
         self.reject_rows: list[dict[str, Any]] = []
         self.outcomes: list[RowOutcome] = []
         self.duplicates = 0
@@ -250,6 +254,34 @@ class _Batch:
             self.outcomes.append(RowOutcome(row.source, row.row_no, ACCEPTED, seq))
         return seq
 
+    def accept_lane(self, lane_row: LaneRow) -> int:
+        """Append a movement the columnar lane parsed and cleared; its rows are ready."""
+        seq = self.next_seq
+        self.next_seq += 1
+        entry = self.head + lane_row.canonical + self.tail
+        leaf = leaf_hash(entry)
+        self.leaf_hashes.append(leaf)
+        envelope = self.envelope
+        self.ledger_rows.append(
+            (
+                seq,
+                "movement",
+                entry,
+                leaf,
+                lane_row.digest,
+                lane_row.prefix,
+                envelope.submitter,
+                envelope.received,
+            )
+        )
+        self.movement_rows.append((seq, *lane_row.columns))
+        if lane_row.tags:
+            self.tag_rows.extend(zip(lane_row.tags, repeat(seq)))
+        if self.keep_outcomes:
+            row = lane_row.row
+            self.outcomes.append(RowOutcome(row.source, row.row_no, ACCEPTED, seq))
+        return seq
+
     def reject(self, candidate: _Candidate, issues: list[Issue]) -> None:
         first = issues[0]
         self.reject_rows.append(
@@ -268,10 +300,9 @@ class _Batch:
         row = candidate.row
         self.outcomes.append(RowOutcome(row.source, row.row_no, REJECTED, None, tuple(issues)))
 
-    def duplicate(self, candidate: _Candidate) -> None:
+    def duplicate_row(self, row: SourceRow) -> None:
         self.duplicates += 1
         if self.keep_outcomes:
-            row = candidate.row
             self.outcomes.append(RowOutcome(row.source, row.row_no, DUPLICATE))
 
     def write(self, conn: Connection, signer: LogSigner | None) -> None:
@@ -284,6 +315,9 @@ class _Batch:
             if signer is not None:
                 sign_checkpoint(conn, signer, self.next_seq, self.envelope.received)
             apply_entries(conn, self.applied)
+            columns = movement_lane.MOVEMENT_COLUMNS
+            insert_tuples(conn, t.movements, columns, self.movement_rows)
+            insert_tuples(conn, t.movement_tags, movement_lane.TAG_COLUMNS, self.tag_rows)
         if self.reject_rows:
             insert_many(conn, t.rejects, self.reject_rows)
         count_batch(
@@ -292,31 +326,66 @@ class _Batch:
 
 
 def _decide(
-    conn: Connection, batch: _Batch, candidates: list[_Candidate], today: date, who: Principal
+    conn: Connection,
+    batch: _Batch,
+    candidates: Sequence[_Candidate | LaneRow | None],
+    today: date,
+    who: Principal,
 ) -> None:
-    valid = [c for c in candidates if c.record is not None]
-    present = _existing_digests(conn, [c.prefix for c in valid])
-    ctx = load_context(conn, batch.next_seq, [c.record for c in valid if c.record is not None])
+    """Decide each row in order; lane rows (LaneRow) are cleared or sent the general way."""
+    valid = [c for c in candidates if isinstance(c, _Candidate) and c.record is not None]
+    lane = [c for c in candidates if isinstance(c, LaneRow)]
+    present = _existing_digests(conn, [c.prefix for c in valid] + [c.prefix for c in lane])
+    records = [c.record for c in valid if c.record is not None]
+    ctx = load_context(conn, batch.next_seq, records, movement_lane.facts(lane))
+    clearance = movement_lane.Clearance(ctx, today, who) if lane else None
     for candidate in candidates:
-        if candidate.record is None:
-            batch.reject(candidate, candidate.issues)
-            continue
-        if candidate.digest in present:
-            batch.duplicate(candidate)
-            continue
-        issues = check_record(candidate.record, ctx, today, who)
-        vouched = None
-        if not issues and candidate.signature is not None:
-            vouched, refusal = check_signature(
-                candidate.record, candidate.canonical, candidate.signature, ctx
-            )
-            issues = [refusal] if refusal else []
-        if issues:
-            batch.reject(candidate, issues)
-            continue
-        seq = batch.accept(candidate, vouched)
-        ctx.add(candidate.record, seq)
-        present.add(candidate.digest)
+        if isinstance(candidate, LaneRow):
+            assert clearance is not None
+            if candidate.digest in present:
+                batch.duplicate_row(candidate.row)
+                continue
+            if (
+                clearance.clear(candidate)
+                and ctx.holder(ctx.certificates, candidate.certificate_no) is None
+            ):
+                seq = batch.accept_lane(candidate)
+                ctx.certificates[candidate.certificate_no] = seq
+                present.add(candidate.digest)
+                continue
+            # A rule is broken (or may be): the general path names it.
+            candidate = _parse(candidate.row)
+        assert isinstance(candidate, _Candidate)
+        _decide_one(batch, candidate, ctx, present, today, who)
+
+
+def _decide_one(
+    batch: _Batch,
+    candidate: _Candidate,
+    ctx: BatchContext,
+    present: set[bytes],
+    today: date,
+    who: Principal,
+) -> None:
+    if candidate.record is None:
+        batch.reject(candidate, candidate.issues)
+        return
+    if candidate.digest in present:
+        batch.duplicate_row(candidate.row)
+        return
+    issues = check_record(candidate.record, ctx, today, who)
+    vouched = None
+    if not issues and candidate.signature is not None:
+        vouched, refusal = check_signature(
+            candidate.record, candidate.canonical, candidate.signature, ctx
+        )
+        issues = [refusal] if refusal else []
+    if issues:
+        batch.reject(candidate, issues)
+        return
+    seq = batch.accept(candidate, vouched)
+    ctx.add(candidate.record, seq)
+    present.add(candidate.digest)
 
 
 def _batches(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
@@ -336,19 +405,31 @@ def ingest_rows(
     keep_outcomes: bool = False,
     on_batch: Callable[[int], None] | None = None,
     signer: LogSigner | None = None,
+    columnar: bool = True,
 ) -> IngestSummary:
     """Ingest rows batch by batch and give the counts (and outcomes when asked).
 
     With a signer, each batch that appends entries also signs a checkpoint of the new tree.
+    `columnar=False` keeps every batch off the movement lane (the tests compare the two).
     """
     summary = IngestSummary(upload_id)
     with _collections_between_batches() as collect:
         for chunk in _batches(rows, batch_size):
-            _ingest_batch(engine, chunk, summary, upload_id, who, today, keep_outcomes, signer)
+            _ingest_batch(
+                engine, chunk, summary, upload_id, who, today, keep_outcomes, signer, columnar
+            )
             collect()
             if on_batch is not None:
                 on_batch(len(chunk))
     return summary
+
+
+def _candidates(chunk: list[SourceRow], columnar: bool) -> list[_Candidate | LaneRow]:
+    """Parse a batch: column-wise when it is the movement lane's, else row by row."""
+    if not (columnar and movement_lane.takes(chunk)):
+        return [_parse(row) for row in chunk]
+    parsed = movement_lane.parse(chunk)
+    return [_parse(row) if p is None else p for row, p in zip(chunk, parsed, strict=True)]
 
 
 def _ingest_batch(
@@ -360,12 +441,14 @@ def _ingest_batch(
     today: date,
     keep_outcomes: bool,
     signer: LogSigner | None,
+    columnar: bool,
 ) -> None:
     """Decide and write one batch in one transaction, and add its counts to the summary."""
-    candidates = [_parse(row) for row in chunk]
+    envelope = EntryEnvelope(who.submitter, utc_now())
+    candidates = _candidates(chunk, columnar)
     with write_transaction(engine) as conn:
         size = _lock_head(conn)
-        batch = _Batch(upload_id, size, EntryEnvelope(who.submitter, utc_now()), keep_outcomes)
+        batch = _Batch(upload_id, size, envelope, keep_outcomes)
         _decide(conn, batch, candidates, today, who)
         batch.write(conn, signer)
     summary.accepted += len(batch.ledger_rows)

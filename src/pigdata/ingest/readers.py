@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,68 @@ class SourceRow:
     def raw(self) -> dict[str, Any]:
         """Give the row's cells by their headers as sent (built only for rejected rows)."""
         return {h: "" if c is None else c for h, c in zip(self.headers, self.cells, strict=False)}
+
+    @property
+    def layout(self) -> RowLayout | None:
+        """Give the columns of the table the row was read from; None for a row sent as a mapping."""
+        return None
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """The columns of a table: the field each cell gives (None: ignored), and the rows' kind."""
+
+    fields: tuple[str | None, ...]
+    default_kind: str | None  # the kind of a row that does not say it
+    _kinds: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def kind_of(self, cells: Sequence[str]) -> str | None:
+        """Give a row's kind: its kind cell's, else the default (as its values say)."""
+        if "kind" not in self.fields:
+            return self.default_kind
+        column = self.fields.index("kind")
+        text = cells[column] if column < len(cells) else ""
+        if not text:
+            return self.default_kind
+        if text not in self._kinds:
+            self._kinds[text] = kind_for_text(text)
+        return self._kinds[text]
+
+
+_set_slot = object.__setattr__  # SourceRow is frozen
+
+
+class _TextRow(SourceRow):
+    """A row of text cells whose values are worked out when first asked for.
+
+    The movement lane reads a bulk file's cells by column and never needs them.
+    """
+
+    __slots__ = ("_shaper", "_values")
+    _shaper: _RowShaper
+    _values: dict[str, Any] | None
+
+    def __init__(self, shaper: _RowShaper, row_no: int, cells: list[str]) -> None:
+        set_slot = _set_slot
+        set_slot(self, "source", shaper.source)
+        set_slot(self, "row_no", row_no)
+        set_slot(self, "headers", shaper.headers)
+        set_slot(self, "cells", cells)
+        set_slot(self, "unreadable", None)
+        set_slot(self, "_shaper", shaper)
+        set_slot(self, "_values", None)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        if self._values is None:
+            values = self._shaper.text_values(list(self.cells))
+            object.__setattr__(self, "_values", values)
+            return values
+        return self._values
+
+    @property
+    def layout(self) -> RowLayout | None:
+        return self._shaper.layout
 
 
 class UnreadableSource(ValueError):
@@ -83,6 +145,7 @@ class _RowShaper:
         self.headers = headers
         known = {f for f in self.fields if f}
         self.default_kind = kind or (None if "kind" in known else infer_kind(known))
+        self.layout = RowLayout(tuple(self.fields), self.default_kind)
 
     def shape(self, row_no: int, cells: list[Any]) -> SourceRow:
         """Give a row of cells that may be of any type (spreadsheets, JSON)."""
@@ -90,12 +153,16 @@ class _RowShaper:
 
     def shape_text(self, row_no: int, cells: list[str]) -> SourceRow:
         """Give a row of text cells (CSV) already trimmed: empty cells are absent values."""
+        return _TextRow(self, row_no, cells)
+
+    def text_values(self, cells: list[str]) -> dict[str, Any]:
+        """Give the field values of a row of trimmed text cells."""
         values = {
             field: value
             for field, value in zip(self.fields, cells, strict=False)
             if field and value
         }
-        return self._with_kind(row_no, values, cells)
+        return self._kind_set(values)
 
     def _finish(self, row_no: int, cells: list[Any]) -> SourceRow:
         values = {
@@ -106,11 +173,14 @@ class _RowShaper:
         return self._with_kind(row_no, values, cells)
 
     def _with_kind(self, row_no: int, values: dict[str, Any], cells: list[Any]) -> SourceRow:
+        return SourceRow(self.source, row_no, self._kind_set(values), self.headers, cells)
+
+    def _kind_set(self, values: dict[str, Any]) -> dict[str, Any]:
         if "kind" in values:
             values["kind"] = kind_for_text(str(values["kind"]))
         elif self.default_kind:
             values["kind"] = self.default_kind
-        return SourceRow(self.source, row_no, values, self.headers, cells)
+        return values
 
 
 def _text_stream(path: Path) -> io.TextIOWrapper:
@@ -133,7 +203,8 @@ def read_csv(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
         headers = next(reader, None)
         if not headers:
             raise UnreadableSource(f"{path.name}: 文件为空或没有表头 / empty file or no header row")
-        stripped = ((row_no, [c.strip() for c in cells]) for row_no, cells in enumerate(reader, 2))
+        strip = str.strip
+        stripped = ((n, list(map(strip, cells))) for n, cells in enumerate(reader, 2))
         numbered = ((row_no, cells) for row_no, cells in stripped if any(cells))
         # Imported here: the price-table layouts build on this module's SourceRow.
         from pigdata.ingest import price_tables

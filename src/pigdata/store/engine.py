@@ -17,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 BUSY_TIMEOUT_MS = 120_000
+PAGE_SIZE = 16_384
 # Connections an engine keeps open, and as many more it may open under a burst; the API
 # sizes its request slots and worker threads by it (pigdata.api.app.CONNECTION_SLOTS).
 POOL_CONNECTIONS = 20
@@ -36,6 +37,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # Let SQLAlchemy's begin event, not the driver, decide how transactions start.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # Takes effect only when the file is new: 16 KiB pages halve what a bulk ingest's
+        # commits write for the random-keyed indexes (certificates, digests).
+        cursor.execute(f"PRAGMA page_size={PAGE_SIZE}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
