@@ -338,19 +338,18 @@ def _decide(
     present = _existing_digests(conn, [c.prefix for c in valid] + [c.prefix for c in lane])
     records = [c.record for c in valid if c.record is not None]
     ctx = load_context(conn, batch.next_seq, records, movement_lane.facts(lane))
-    clearance = movement_lane.Clearance(ctx, today, who) if lane else None
+    clear = movement_lane.Clearance(ctx, today, who).clear
+    certificates, released = ctx.certificates, ctx.released
     for candidate in candidates:
-        if isinstance(candidate, LaneRow):
-            assert clearance is not None
+        if type(candidate) is LaneRow:
+            # The lane's fast path, written out: it runs once per row of a bulk file.
             if candidate.digest in present:
                 batch.duplicate_row(candidate.row)
                 continue
-            if (
-                clearance.clear(candidate)
-                and ctx.holder(ctx.certificates, candidate.certificate_no) is None
-            ):
-                seq = batch.accept_lane(candidate)
-                ctx.certificates[candidate.certificate_no] = seq
+            number = candidate.columns[0]
+            held = certificates.get(number)
+            if (held is None or held in released) and clear(candidate):
+                certificates[number] = batch.accept_lane(candidate)
                 present.add(candidate.digest)
                 continue
             # A rule is broken (or may be): the general path names it.

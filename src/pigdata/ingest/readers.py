@@ -81,14 +81,24 @@ class _TextRow(SourceRow):
     _values: dict[str, Any] | None
 
     def __init__(self, shaper: _RowShaper, row_no: int, cells: list[str]) -> None:
+        # What every row of the file shares is read from the shaper, not stored per row.
         set_slot = _set_slot
-        set_slot(self, "source", shaper.source)
         set_slot(self, "row_no", row_no)
-        set_slot(self, "headers", shaper.headers)
         set_slot(self, "cells", cells)
-        set_slot(self, "unreadable", None)
         set_slot(self, "_shaper", shaper)
         set_slot(self, "_values", None)
+
+    @property
+    def source(self) -> str:
+        return self._shaper.source
+
+    @property
+    def headers(self) -> Sequence[str]:
+        return self._shaper.headers
+
+    @property
+    def unreadable(self) -> Issue | None:
+        return None
 
     @property
     def values(self) -> dict[str, Any]:
@@ -151,10 +161,6 @@ class _RowShaper:
         """Give a row of cells that may be of any type (spreadsheets, JSON)."""
         return self._finish(row_no, [_cell(cell) for cell in cells])
 
-    def shape_text(self, row_no: int, cells: list[str]) -> SourceRow:
-        """Give a row of text cells (CSV) already trimmed: empty cells are absent values."""
-        return _TextRow(self, row_no, cells)
-
     def text_values(self, cells: list[str]) -> dict[str, Any]:
         """Give the field values of a row of trimmed text cells."""
         values = {
@@ -203,18 +209,27 @@ def read_csv(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
         headers = next(reader, None)
         if not headers:
             raise UnreadableSource(f"{path.name}: 文件为空或没有表头 / empty file or no header row")
-        strip = str.strip
-        stripped = ((n, list(map(strip, cells))) for n, cells in enumerate(reader, 2))
-        numbered = ((row_no, cells) for row_no, cells in stripped if any(cells))
         # Imported here: the price-table layouts build on this module's SourceRow.
         from pigdata.ingest import price_tables
 
         if kind in (None, "price_quote") and price_tables.is_price_table(headers):
-            yield from price_tables.price_rows(path.name, headers, numbered)
+            yield from price_tables.price_rows(path.name, headers, _trimmed(reader))
             return
         shaper = _RowShaper(path.name, headers, kind)
-        for row_no, cells in numbered:
-            yield shaper.shape_text(row_no, cells)
+        make = _TextRow
+        for row_no, cells in _trimmed(reader):
+            yield make(shaper, row_no, cells)
+
+
+def _trimmed(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """Give the non-empty rows of a CSV reader, cells trimmed, numbered as a spreadsheet does."""
+    strip = str.strip
+    row_no = 1
+    for cells in reader:
+        row_no += 1
+        trimmed = list(map(strip, cells))
+        if any(trimmed):
+            yield row_no, trimmed
 
 
 def read_xlsx(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
