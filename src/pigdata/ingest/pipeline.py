@@ -47,7 +47,7 @@ from pigdata.ledger.merkle import leaf_hash
 from pigdata.ledger.tiles import append_leaves
 from pigdata.projections.apply import apply_entries
 from pigdata.store import tables as t
-from pigdata.store.bulk import insert_many, insert_tuples
+from pigdata.store.bulk import blob, insert_many, insert_tuples
 from pigdata.store.engine import is_sqlite, write_transaction
 
 MAX_REJECTIONS = 1000
@@ -216,7 +216,8 @@ class _Batch:
         self.start = size
         self.next_seq = size
         self.envelope = envelope
-        self.head, self.tail = envelope.frame()
+        head, self.tail = envelope.frame()
+        self.head = blob(head)  # so that each entry, head + record + tail, is one too
         self.ledger_rows: list[tuple[Any, ...]] = []  # in the order of LEDGER_COLUMNS
         self.leaf_hashes: list[bytes] = []
         self.applied: list[tuple[int, dict[str, Any]]] = []
@@ -230,6 +231,7 @@ class _Batch:
         assert candidate.record is not None and candidate.body is not None
         seq = self.next_seq
         self.next_seq += 1
+        entry: bytes | bytearray
         if vouched is None:
             entry = self.head + candidate.canonical + self.tail
         else:
@@ -241,8 +243,8 @@ class _Batch:
                 seq,
                 candidate.record.kind,
                 entry,
-                leaf,
-                candidate.digest,
+                blob(leaf),
+                blob(candidate.digest),
                 candidate.prefix,
                 self.envelope.submitter,
                 self.envelope.received,
@@ -267,8 +269,8 @@ class _Batch:
                 seq,
                 "movement",
                 entry,
-                leaf,
-                lane_row.digest,
+                blob(leaf),
+                blob(lane_row.digest),
                 lane_row.prefix,
                 envelope.submitter,
                 envelope.received,
@@ -388,9 +390,13 @@ def _decide_one(
 
 
 def _batches(rows: Iterable[SourceRow], size: int) -> Iterator[list[SourceRow]]:
+    """Give the rows in lists of `size`, keeping no reference to a list once it is given.
+
+    (A generator suspended at `yield chunk` would keep the batch alive while the collector
+    runs after it, and the collector would trace every row of it for nothing.)
+    """
     iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+    return iter(lambda: list(islice(iterator, size)), [])
 
 
 def ingest_rows(
@@ -414,12 +420,14 @@ def ingest_rows(
     summary = IngestSummary(upload_id)
     with _collections_between_batches() as collect:
         for chunk in _batches(rows, batch_size):
+            size = len(chunk)
             _ingest_batch(
                 engine, chunk, summary, upload_id, who, today, keep_outcomes, signer, columnar
             )
+            del chunk  # the batch is done; the collector need not trace it
             collect()
             if on_batch is not None:
-                on_batch(len(chunk))
+                on_batch(size)
     return summary
 
 

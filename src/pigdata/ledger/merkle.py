@@ -74,7 +74,7 @@ CompleteHashes = Callable[[int, int], bytes]
 [index·2^level, (index+1)·2^level); level 0 is the leaf hashes themselves."""
 
 
-def leaf_hash(data: bytes) -> bytes:
+def leaf_hash(data: bytes | bytearray) -> bytes:
     """Give the leaf hash SHA-256(0x00 || data) of one entry."""
     return hashlib.sha256(_LEAF_PREFIX + data).digest()
 

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from pigdata.ledger.merkle import HASH_SIZE, node_hash
 from pigdata.store import tables as t
+from pigdata.store.bulk import insert_tuples
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -128,22 +129,23 @@ def _append_level(
     tile_index, offset = divmod(start, TILE_WIDTH)
     blob = reader.tile(level, tile_index)[: offset * HASH_SIZE] if offset else b""
     completed: list[bytes] = []
+    created: list[tuple[int, int, bytes]] = []  # new tiles, inserted together at the end
     position = 0
     while position < len(new):
         take = new[position : position + TILE_WIDTH - len(blob) // HASH_SIZE]
         position += len(take)
         grown = blob + b"".join(take)
-        existed = bool(blob)
-        if existed:
+        if blob:
             conn.execute(
                 m.update().where(m.c.level == level, m.c.idx == tile_index).values(hashes=grown)
             )
         else:
-            conn.execute(m.insert().values(level=level, idx=tile_index, hashes=grown))
+            created.append((level, tile_index, grown))
         reader.cache[(level, tile_index)] = grown
         if len(grown) == TILE_WIDTH * HASH_SIZE:
             completed.append(_full_tile_levels(grown)[-1][0])
             tile_index, blob = tile_index + 1, b""
         else:
             blob = grown
+    insert_tuples(conn, m, ("level", "idx", "hashes"), created)
     return completed

