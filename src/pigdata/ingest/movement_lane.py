@@ -218,9 +218,11 @@ class _Checker:
         self.days = _days(_texts(present, 2))
         self.counts = _head_counts(_texts(present, 5))
         plates = _valid(codes.parse_vehicle_plate, _texts(present, 7))
-        self.plate_tails = {plate: (_CANONICAL_TAIL % plate).encode() for plate in plates}
+        # Each with the one copy of its text the batch's rows share: SQLite is given that
+        # copy, whose UTF-8 form Python then makes once rather than once per row.
+        self.plate_tails = {plate: (plate, (_CANONICAL_TAIL % plate).encode()) for plate in plates}
         carriers = (c for c in _texts(present, 8) if _plain_text(c))
-        self.carrier_heads = {c: (_CANONICAL_HEAD % c).encode() for c in carriers}
+        self.carrier_heads = {c: (c, (_CANONICAL_HEAD % c).encode()) for c in carriers}
         self.tag_heads: set[str] = set()
 
     def tags(self, cell: Any, head_count: int) -> list[str] | None:
@@ -279,12 +281,12 @@ def parse(rows: Sequence[SourceRow]) -> list[LaneRow | None]:
 
 def _parse_one(row: SourceRow, values: Values, checker: _Checker) -> LaneRow | None:
     number, kind_of, day, origin, destination, count, purpose, plate, carrier, cell = values
-    head = checker.carrier_heads.get(carrier)
-    tail = checker.plate_tails.get(plate)
+    known_carrier = checker.carrier_heads.get(carrier)
+    known_plate = checker.plate_tails.get(plate)
     head_count = checker.counts.get(count)
     if (
-        head is None
-        or tail is None
+        known_carrier is None
+        or known_plate is None
         or head_count is None
         or kind_of not in _CERTIFICATE_TYPES
         or day not in checker.days
@@ -300,6 +302,8 @@ def _parse_one(row: SourceRow, values: Values, checker: _Checker) -> LaneRow | N
     tags = checker.tags(cell, head_count)
     if tags is None:
         return None
+    carrier, head = known_carrier
+    plate, tail = known_plate
     listed = '"' + '","'.join(tags) + '"' if tags else ""
     # The canonical bytes between carrier and plate, keys in sorted order; every value
     # here is ASCII and needs no escaping.
