@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException
 
 from pigdata.access.tokens import TokenError
 from pigdata.domain.regions import UnknownDivision
+from pigdata.errors import PigdataError
 from pigdata.ingest.readers import UnreadableSource
-from pigdata.services.scope import Forbidden
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -37,13 +37,15 @@ def problem_response(status: int, title: str, detail: str, **extra: Any) -> JSON
 def install_problem_handlers(app: FastAPI) -> None:
     """Answer every error of the app as problem details."""
 
+    @app.exception_handler(PigdataError)
+    async def _pigdata(_: Request, exc: PigdataError) -> JSONResponse:
+        return problem_response(
+            exc.status, exc.title, exc.message, rule=exc.rule, zh=exc.zh, en=exc.en, **exc.extra
+        )
+
     @app.exception_handler(Problem)
     async def _problem(_: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc.status, exc.title, exc.detail, **exc.extra)
-
-    @app.exception_handler(Forbidden)
-    async def _forbidden(_: Request, exc: Forbidden) -> JSONResponse:
-        return problem_response(403, "Forbidden", str(exc))
 
     @app.exception_handler(UnknownDivision)
     async def _unknown_division(_: Request, exc: UnknownDivision) -> JSONResponse:

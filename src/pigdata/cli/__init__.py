@@ -16,6 +16,8 @@ from pigdata.cli import (
     trace,
     witness,
 )
+from pigdata.cli._common import report_error
+from pigdata.errors import PigdataError
 
 app = typer.Typer(
     help="pigdata — 开放生猪大数据平台 / open live-pig big data platform",
@@ -46,5 +48,8 @@ app.command("farmland-set")(stats.farmland_set)
 
 
 def main() -> None:
-    """Run the command line."""
-    app()
+    """Run the command line; an error of the platform is printed, never a traceback."""
+    try:
+        app()
+    except PigdataError as error:
+        raise SystemExit(report_error(error)) from None

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from pigdata.access.principal import ADMIN, Principal
 from pigdata.access.tokens import authenticate
 from pigdata.config import Settings, get_settings
+from pigdata.errors import PigdataError
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
 
@@ -35,6 +36,12 @@ def open_store(settings: Settings | None = None) -> Engine:
     engine = make_engine((settings or get_settings()).database_url)
     upgrade(engine)
     return engine
+
+
+def report_error(error: PigdataError) -> int:
+    """Print an error of the platform on stderr, with its rule; give the exit status."""
+    err.print(f"[red]{escape(error.message)}[/red] [dim]\\[{escape(error.rule)}][/dim]")
+    return 1
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

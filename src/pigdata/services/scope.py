@@ -6,16 +6,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pigdata import errors
 from pigdata.access.principal import Principal, Role
 from pigdata.store import tables as t
 
 
-class Forbidden(PermissionError):
+class Forbidden(errors.Forbidden):
     """The principal may not see what it asked for."""
 
     def __init__(self, who: Principal, what_zh: str, what_en: str) -> None:
         super().__init__(
-            f"{who.submitter} 无权查看{what_zh} / {who.submitter} may not see {what_en}"
+            f"{who.submitter} 无权查看{what_zh}", f"{who.submitter} may not see {what_en}"
         )
 
 
