@@ -37,6 +37,7 @@ from pigdata.synth.movements import (
     write_csv,
     write_jsonl,
 )
+from pigdata.synth.spec import month_calendar
 
 SMALL = DemoSpec(scale=0.05, months=6)
 ADMIN = Principal("synth-test", Role.admin)
@@ -371,3 +372,15 @@ def test_demo_writes_as_csv_with_all_kinds_in_one_file(tmp_path: Path) -> None:
     back = [row.values for row in read_csv(path)]
     for sent, read in zip(records, back, strict=True):
         assert record_adapter.validate_python(read) == record_adapter.validate_python(sent)
+
+
+def test_the_demo_a_newcomer_gets_ends_in_this_month() -> None:
+    """`pigdata up` loads the demo moved to end today, so "the last 30 days" shows data."""
+    for today in (date(2026, 12, 7), date(2027, 1, 31), date(2028, 2, 29)):
+        spec = DemoSpec.ending_in(today)
+        months = month_calendar(spec)
+        assert len(months) == 24
+        assert months[-1].first == today.replace(day=1)
+        assert months[0].first.year * 12 + months[0].first.month == (
+            today.year * 12 + today.month - 23
+        )

@@ -132,7 +132,7 @@ def up(
     engine = open_store(settings)
     if ledger_size(engine) == 0:
         console.print("loading the demo district / 正在生成演示数据 …")
-        load_demo(engine, settings, DemoSpec())
+        load_demo(engine, settings, DemoSpec.ending_in(today_in(settings.timezone)))
     tokens = issue_demo_tokens(engine)
     _print_welcome(settings, tokens)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)

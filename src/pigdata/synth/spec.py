@@ -38,6 +38,16 @@ class DemoSpec:
         if not 1 <= month <= 12 or year < 1990:
             raise ValueError(f"start_month must be YYYY-MM, got {self.start_month!r}")
 
+    @classmethod
+    def ending_in(cls, today: date, months: int = 24) -> DemoSpec:
+        """Give the default demo moved so that its last month is today's (records end today).
+
+        A newcomer's display centre then shows data in "the last 30 days"; the fixed default
+        (2023-01 on) stays for tests and benchmarks, which need the same bytes on every run.
+        """
+        index = today.year * 12 + today.month - 1 - (months - 1)
+        return cls(start_month=f"{index // 12:04d}-{index % 12 + 1:02d}", months=months)
+
 
 @dataclass(frozen=True, slots=True)
 class Month:
