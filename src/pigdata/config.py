@@ -32,8 +32,8 @@ class Settings(BaseSettings):
         pattern=r"^[^\s+]+$",
         description="The log's name on its checkpoints' first line (C2SP tlog-checkpoint origin)",
     )
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field(default="127.0.0.1", description="Address `pigdata serve` listens on")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `pigdata serve` listens on")
     timezone: str = Field(
         default="Asia/Shanghai",
         description="Where 'today' is reckoned when checking that dates are not in the future",
