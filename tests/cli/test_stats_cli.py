@@ -14,6 +14,8 @@ from pigdata.store import tables as t
 
 from builders import FARM_A, FARM_B, district, herd_report, ingest
 
+AUGUST_CAPACITY = ("stats", "capacity", "--region", "500153", "--month", "2024-08")
+
 
 def test_capacity_set_and_read(engine: Engine, settings: Settings) -> None:
     records = [
@@ -24,23 +26,21 @@ def test_capacity_set_and_read(engine: Engine, settings: Settings) -> None:
         herd_report(FARM_B, "2024-08", breeding_sows=85),
     ]
     ingest(engine, settings, records)
-    run(settings, "capacity-set", "--region", "500153", "--effective", "2024-01",
+    run(settings, "stats", "capacity-set", "--region", "500153", "--effective", "2024-01",
         "--normal-holding", "200", "--source", "district plan")  # fmt: skip
-    shown = run(settings, "capacity", "--region", "500153", "--month", "2024-08").stdout
+    shown = run(settings, "stats", "capacity", "--region", "500153", "--month", "2024-08").stdout
     assert "200 [configured]" in shown and "92.50" in shown and "alert" not in shown
-    as_json = json.loads(
-        run(settings, "capacity", "--region", "500153", "--month", "2024-08", "--json").stdout
-    )
+    as_json = json.loads(run(settings, *AUGUST_CAPACITY, "--json").stdout)
     # 185 of 200 = 92.5 %: green under the 2024 bands (92–105); July's 100 % is green too.
     assert as_json["current"]["ratio_pct"] == 92.5 and as_json["current"]["zone"] == "green"
     assert as_json["alerts"] == []
-    of_parts = ("capacity", "--region", "500100", "--month", "2024-08", "--parts")
+    of_parts = ("stats", "capacity", "--region", "500100", "--month", "2024-08", "--parts")
     parts = json.loads(run(settings, *of_parts, "--json").stdout)
     rongchang = next(p for p in parts["parts"] if p["code"] == "500153")
     assert (rongchang["ratio_pct"], rongchang["zone"]) == (92.5, "green")
     table = run(settings, *of_parts)
     assert "荣昌区" in table.stdout and "92.50" in table.stdout
-    bad = run(settings, "capacity-set", "--region", "500153", "--effective", "2024-01",
+    bad = run(settings, "stats", "capacity-set", "--region", "500153", "--effective", "2024-01",
               "--bands", "95,90,105,110", "--source", "x", check=False)  # fmt: skip
     assert bad.returncode != 0 and "yellow_low" in bad.stderr
 
@@ -50,6 +50,7 @@ def test_demo_figures_match_the_reports(settings: Settings, engine: Engine) -> N
     shown = json.loads(
         run(
             settings,
+            "stats",
             "production",
             "--region",
             "500153",
@@ -60,9 +61,7 @@ def test_demo_figures_match_the_reports(settings: Settings, engine: Engine) -> N
             "--json",
         ).stdout
     )
-    capacity = json.loads(
-        run(settings, "capacity", "--region", "500153", "--month", "2024-08", "--json").stdout
-    )
+    capacity = json.loads(run(settings, *AUGUST_CAPACITY, "--json").stdout)
     # Independently: every farm's township from the premises table, then sums in Python.
     with engine.connect() as conn:
         town = {
@@ -92,7 +91,7 @@ def test_demo_figures_match_the_reports(settings: Settings, engine: Engine) -> N
 
 def test_demo_farm_performance(settings: Settings, engine: Engine) -> None:
     run(settings, "demo", "--scale", "0.2", "--months", "6", "--start", "2024-03")
-    farm = run(settings, "performance", "--farm", FARM_A, "--month", "2024-08", "--json")
+    farm = run(settings, "stats", "performance", "--farm", FARM_A, "--month", "2024-08", "--json")
     shown = json.loads(farm.stdout)
     h = t.herd_reports
     with engine.connect() as conn:
@@ -105,5 +104,5 @@ def test_demo_farm_performance(settings: Settings, engine: Engine) -> None:
     assert len(rows) == 6 and shown["own"]["months_reported"] == 6
     assert shown["own"]["figures"]["psy"] == round(psy, 2)
     assert shown["peers_region"] == "500153"
-    everyone = run(settings, "performance", "--region", "500153", "--month", "2024-08")
+    everyone = run(settings, "stats", "performance", "--region", "500153", "--month", "2024-08")
     assert FARM_A in everyone.stdout

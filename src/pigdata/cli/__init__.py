@@ -36,15 +36,10 @@ app.add_typer(witness.witness_app, name="witness")
 app.add_typer(health.health_app, name="health")
 app.add_typer(market.market_app, name="market")
 app.add_typer(breeding.breeding_app, name="breeding")
+app.add_typer(stats.stats_app, name="stats")
 app.command()(ledger.verify)
 app.command("trace")(trace.trace_command)
 app.command("verify-proof")(trace.verify_proof)
-app.command()(stats.production)
-app.command()(stats.capacity)
-app.command("capacity-set")(stats.capacity_set)
-app.command()(stats.performance)
-app.command()(stats.resources)
-app.command("farmland-set")(stats.farmland_set)
 
 
 def main() -> None:

@@ -35,6 +35,10 @@ SHORT = {
     "moved_out": "调出 out",
 }
 
+stats_app = typer.Typer(
+    help="Government statistics: production, capacity, performance, resources / 统计与调控",
+    no_args_is_help=True,
+)
 Region = Annotated[str, typer.Option(help="division code of any level; 100000 = the nation")]
 Month = Annotated[str, typer.Option(help="month, YYYY-MM")]
 AsJson = Annotated[bool, typer.Option("--json", help="print the answer as JSON")]
@@ -336,3 +340,11 @@ def farmland_set(
     with engine.begin() as conn:
         run(lambda: resources_service.set_farmland(conn, who, region, hectares, source))
     console.print(f"farmland of {region} stored", markup=False)
+
+
+stats_app.command()(production)
+stats_app.command()(capacity)
+stats_app.command("capacity-set")(capacity_set)
+stats_app.command()(performance)
+stats_app.command()(resources)
+stats_app.command("farmland-set")(farmland_set)

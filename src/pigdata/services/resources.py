@@ -238,7 +238,7 @@ def regional_resources(conn: Connection, region: str, month: str) -> RegionalRes
     if manure.farmland_ha is None:
         notes.append(
             "未配置耕地面积，无每公顷负荷 / no farmland configured for the region: no load per "
-            "hectare (set it with `pigdata farmland-set`)"
+            "hectare (set it with `pigdata stats farmland-set`)"
         )
     return RegionalResources(
         region=place.code,
