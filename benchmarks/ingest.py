@@ -1,19 +1,23 @@
-"""Ingest throughput: movement records through the whole pipeline, beside a raw executemany.
+"""Ingest throughput of each record kind through the whole pipeline, beside a raw executemany.
 
-For each backend, on a fresh database: register the demo district's premises, write a CSV of
-N movement records, then time (1) `pigdata ingest`'s pipeline on that file — read, map
-headers, validate, check cross-record rules, append ledger entries, project, commit in
-batches — and (2) a raw executemany of the same rows, already parsed into tuples, into a
-table with the movements table's columns in the same database, in transactions of the same
-size. The ratio raw / pipeline says what the pipeline costs over bare storage.
+For each kind and backend, on a fresh database: register the premises the kind's records
+name (benchmarks/ingest_kinds.py), write a CSV of N records of the kind, then time (1)
+`pigdata ingest`'s pipeline on that file — read, map headers, validate, check cross-record
+rules, append ledger entries, project, commit in batches — and (2) a raw executemany of the
+same rows into a copy of the kind's projection table (same columns and keys, no secondary
+indexes) in the same database, in transactions of the same size. The raw rows are the ones
+the pipeline wrote, read back as tuples before the raw timing starts. The ratio raw /
+pipeline says what the pipeline costs over bare storage. Each kind ends with the line
+`ingest KIND: P rec/s pipeline, R rec/s raw, X.Yx` (SQLite, wall time).
 
-    python benchmarks/ingest.py --rows 1000000 [--postgres postgresql+psycopg://...]
+    python benchmarks/ingest.py [--kind KIND|all] [--rows 1000000] [--postgres postgresql+psycopg://...]
+
+KIND is movement (the default), herd_report, premises, trade, slaughter or price_quote.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import platform
 import sqlite3
@@ -23,10 +27,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
+from ingest_kinds import KINDS, LABELS, write_kind
 from ingest_stages import stage_breakdown
 from sqlalchemy.engine import Engine, make_url
 
@@ -35,23 +40,21 @@ from pigdata.config import Settings
 from pigdata.ingest.pipeline import today_in
 from pigdata.ingest.readers import read_file
 from pigdata.services.intake import ingest_file, ingest_payload
+from pigdata.store import tables
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
-from pigdata.synth import DemoSpec, demo_premises, movement_rows, write_csv
 
 BATCH = 50_000
-RAW_COLUMNS = (
-    "entry_seq",
-    "certificate_no",
-    "certificate_type",
-    "issue_date",
-    "origin",
-    "destination",
-    "head_count",
-    "purpose",
-    "vehicle_plate",
-    "carrier",
-)
+# The projection table that holds each kind's records (tags and sums kept beside them are
+# the pipeline's extra work, not part of the baseline).
+PROJECTION: dict[str, sa.Table] = {
+    "movement": tables.movements,
+    "herd_report": tables.herd_reports,
+    "premises": tables.premises,
+    "trade": tables.trades,
+    "slaughter": tables.slaughters,
+    "price_quote": tables.price_quotes,
+}
 
 
 @dataclass(frozen=True)
@@ -105,55 +108,38 @@ def fresh_database(backend: str, postgres: str | None, folder: Path) -> Iterator
         admin.dispose()
 
 
-def write_movements(path: Path, rows: int) -> None:
-    premises = demo_premises(DemoSpec())
-    farms = [p["code"] for p in premises if p["premises_type"] == "farm"]
-    sinks = [p["code"] for p in premises if p["premises_type"] in ("market", "slaughterhouse")]
-    write_csv(
-        path,
-        movement_rows(
-            rows,
-            seed=1,
-            origin_codes=farms,
-            destination_codes=sinks,
-            start=date(2023, 1, 1),
-            end=date(2024, 12, 31),
-        ),
-    )
-
-
-def raw_rows(path: Path) -> list[tuple[object, ...]]:
-    """Give the file's movements as parameter tuples, parsed before any timing."""
-    out: list[tuple[object, ...]] = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for seq, row in enumerate(csv.DictReader(handle)):
-            out.append(
-                (
-                    seq,
-                    *(row[c] for c in RAW_COLUMNS[1:6]),
-                    int(row["head_count"]),
-                    row["purpose"],
-                    row["vehicle_plate"],
-                    row["carrier"],
-                )
-            )
-    return out
-
-
-def raw_insert(engine: Engine, rows: list[tuple[object, ...]]) -> Rate:
-    """Insert tuples into a copy of the movements table with bare executemany; give rows/s."""
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "CREATE TABLE bench_raw_movements (entry_seq BIGINT PRIMARY KEY, certificate_no "
-            "VARCHAR(24) NOT NULL UNIQUE, certificate_type VARCHAR(1) NOT NULL, issue_date "
-            "DATE NOT NULL, origin VARCHAR(10) NOT NULL, destination VARCHAR(10) NOT NULL, "
-            "head_count INTEGER NOT NULL, purpose VARCHAR(20) NOT NULL, vehicle_plate "
-            "VARCHAR(10) NOT NULL, carrier VARCHAR(200) NOT NULL)"
+def bare_copy(table: sa.Table) -> sa.Table:
+    """Give a table with the same columns, primary key and unique keys, and no other index."""
+    columns = [
+        sa.Column(
+            c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, autoincrement=False
         )
+        for c in table.columns
+    ]
+    keys = [
+        sa.UniqueConstraint(*(c.name for c in constraint.columns))
+        for constraint in table.constraints
+        if isinstance(constraint, sa.UniqueConstraint)
+    ]
+    return sa.Table(f"bench_raw_{table.name}", sa.MetaData(), *columns, *keys)
+
+
+def stored_rows(engine: Engine, table: sa.Table) -> list[tuple[Any, ...]]:
+    """Give the rows the pipeline wrote to a projection table, as the driver gives them."""
+    names = ", ".join(c.name for c in table.columns)
+    with engine.connect() as conn:
+        found = conn.exec_driver_sql(f"SELECT {names} FROM {table.name} ORDER BY entry_seq")
+        return [tuple(row) for row in found]
+
+
+def raw_insert(engine: Engine, table: sa.Table, rows: list[tuple[Any, ...]]) -> Rate:
+    """Insert tuples into a bare copy of the table with executemany; give rows/s."""
+    copy = bare_copy(table)
+    copy.create(engine)
     marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
     sql = (
-        f"INSERT INTO bench_raw_movements ({', '.join(RAW_COLUMNS)}) "
-        f"VALUES ({', '.join([marker] * len(RAW_COLUMNS))})"
+        f"INSERT INTO {copy.name} ({', '.join(c.name for c in copy.columns)}) "
+        f"VALUES ({', '.join([marker] * len(copy.columns))})"
     )
     with timed(len(rows)) as rate:
         for start in range(0, len(rows), BATCH):
@@ -162,21 +148,28 @@ def raw_insert(engine: Engine, rows: list[tuple[object, ...]]) -> Rate:
     return rate[0]
 
 
-def prepared(url: str, folder: Path) -> tuple[Engine, Settings]:
-    """Give a migrated store at url holding the demo district's premises."""
+def prepared(url: str, folder: Path, premises: list[dict[str, Any]]) -> tuple[Engine, Settings]:
+    """Give a migrated store at url holding the premises the benchmark's records name."""
     settings = Settings(database_url=url, archive_dir=folder / "archive", batch_size=BATCH)
     engine = make_engine(url)
     upgrade(engine)
-    ingest_payload(engine, settings, demo_premises(DemoSpec()), who=ADMIN)
+    for start in range(0, len(premises), BATCH):
+        summary = ingest_payload(engine, settings, premises[start : start + BATCH], who=ADMIN)
+        assert summary.rejected == 0, summary
     return engine, settings
 
 
-def measure(backend: str, url: str, path: Path, rows: int, folder: Path) -> Result:
-    engine, settings = prepared(url, folder)
+def measure(
+    kind: str, backend: str, url: str, path: Path, rows: int, folder: Path, premises: list[Any]
+) -> Result:
+    engine, settings = prepared(url, folder, premises)
     with timed(rows) as pipeline:
         summary = ingest_file(engine, settings, path, who=ADMIN, today=today_in("Asia/Shanghai"))
     assert summary.accepted == rows, (summary.accepted, summary.rejected)
-    raw = raw_insert(engine, raw_rows(path))
+    table = PROJECTION[kind]
+    written = stored_rows(engine, table)
+    assert len(written) == rows, (len(written), rows)
+    raw = raw_insert(engine, table, written)
     engine.dispose()
     return Result(backend, rows, pipeline[0].wall, raw.wall, pipeline[0].cpu, raw.cpu)
 
@@ -196,36 +189,25 @@ def machine() -> str:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get("PIGDATA_BENCH_POSTGRES_URL"),
-        help="server URL; a fresh database is made and dropped on it",
-    )
-    parser.add_argument(
-        "--stages", action="store_true", help="also time each stage (SQLite, a separate run)"
-    )
-    args = parser.parse_args()
-    print(f"machine: {machine()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        path = folder / "movements.csv"
-        started = time.perf_counter()
-        write_movements(path, args.rows)
-        print(f"wrote {args.rows:,} movements in {time.perf_counter() - started:.1f} s")
-        assert sum(1 for _ in read_file(path)) == args.rows
-        backends = ["sqlite"] + (["postgresql"] if args.postgres else [])
-        results = []
-        for backend in backends:
-            with fresh_database(backend, args.postgres, folder) as url:
-                results.append(measure(backend, url, path, args.rows, folder))
-            (folder / "bench.db").unlink(missing_ok=True)
-        stages: dict[str, float] = {}
-        if args.stages:
-            engine, settings = prepared(f"sqlite:///{folder / 'bench.db'}", folder)
-            stages = stage_breakdown(engine, settings, path, args.rows)
+def run_kind(kind: str, args: argparse.Namespace, folder: Path) -> None:
+    """Measure one kind on each backend and print its table, ending with its summary line."""
+    path = folder / f"{kind}.csv"
+    started = time.perf_counter()
+    premises = write_kind(kind, path, args.rows)
+    print(f"wrote {args.rows:,} {LABELS[kind]} in {time.perf_counter() - started:.1f} s")
+    assert sum(1 for _ in read_file(path)) == args.rows
+    backends = ["sqlite"] + (["postgresql"] if args.postgres else [])
+    results = []
+    for backend in backends:
+        with fresh_database(backend, args.postgres, folder) as url:
+            results.append(measure(kind, backend, url, path, args.rows, folder, premises))
+        (folder / "bench.db").unlink(missing_ok=True)
+    stages: dict[str, float] = {}
+    if args.stages:
+        engine, settings = prepared(f"sqlite:///{folder / 'bench.db'}", folder, premises)
+        stages = stage_breakdown(engine, settings, path, args.rows)
+        (folder / "bench.db").unlink(missing_ok=True)
+    path.unlink()
     print(
         "\n| backend | rows | pipeline rec/s | raw executemany rec/s | raw / pipeline "
         "| pipeline rec/CPU-s | raw rec/CPU-s | raw / pipeline (CPU) |"
@@ -242,6 +224,35 @@ def main() -> None:
         print("| stage | µs per record |\n|---|---:|")
         for name, micros in stages.items():
             print(f"| {name} | {micros:.1f} |")
+    lite = results[0]
+    print(
+        f"ingest {kind}: {lite.pipeline_per_s:,.0f} rec/s pipeline, "
+        f"{lite.raw_per_s:,.0f} rec/s raw, {lite.ratio:.1f}x",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--kind", choices=[*KINDS, "all"], default="movement", help="record kind (default movement)"
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("PIGDATA_BENCH_POSTGRES_URL"),
+        help="server URL; a fresh database is made and dropped on it",
+    )
+    parser.add_argument(
+        "--stages", action="store_true", help="also time each stage (SQLite, a separate run)"
+    )
+    args = parser.parse_args()
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, kind in enumerate(KINDS if args.kind == "all" else (args.kind,)):
+            if n:
+                print()
+            run_kind(kind, args, Path(tmp))
 
 
 if __name__ == "__main__":
