@@ -320,6 +320,21 @@ def check_record(record: AnyRecord, ctx: BatchContext, today: date, who: Princip
     return issues
 
 
+def scope_refusal(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Issue]:
+    """Give the scope refusal of a record already in the ledger, sent again.
+
+    Only someone who may write a record is told it is already present: to anyone else the
+    answer would confirm what another premises' record says.
+    """
+    if not isinstance(record, Correction):
+        return _may_submit(record, ctx, who)
+    target = ctx.entries.get(record.supersedes)
+    for written in (target.record if target else None, record.replacement):
+        if written is not None and (refused := _may_submit(written, ctx, who)):
+            return refused
+    return []
+
+
 def check_plain(record: AnyRecord, ctx: BatchContext, today: date, who: Principal) -> list[Issue]:
     """Give the rules a record other than a correction breaks: scope, store, movement control.
 
