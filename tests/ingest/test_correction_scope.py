@@ -28,6 +28,7 @@ from builders import (
     FARM_SICHUAN,
     FARM_YONGCHUAN,
     RONGCHANG_TOWN,
+    RONGCHANG_TOWN_2,
     district,
     herd_report,
     ingest,
@@ -97,11 +98,17 @@ def node(engine: Engine, settings: Settings) -> Node:
         "near": create_token(engine, "farm-near", Role.farm, NEAR),
         "rongchang": create_token(engine, "rongchang", Role.government, "500153"),
         "yongchuan": create_token(engine, "yongchuan", Role.government, "500118"),
+        "changyuan": create_token(engine, "changyuan", Role.government, RONGCHANG_TOWN),
     }
     return Node(
         engine,
         settings,
-        {"farm_a_report": seq[-4], "yongchuan_report": seq[-3], "old_move": seq[-2]},
+        {
+            "farm_a_premises": seq[0],
+            "farm_a_report": seq[-4],
+            "yongchuan_report": seq[-3],
+            "old_move": seq[-2],
+        },
         {name: issued.secret for name, issued in made.items()},
     )
 
@@ -165,6 +172,27 @@ def test_a_government_cannot_write_outside_its_region_through_a_correction(
     )
     assert [rules(r) for r in results] == [["access.scope"]] * 3
     assert node.ledger_size() == before
+
+
+def test_a_township_cannot_move_a_premises_out_of_its_township(node: Node, server: str) -> None:
+    # FARM_A lies in the township of the token; the replacement would put it in another.
+    registered = node.seqs["farm_a_premises"]
+    moved, renamed = (
+        correction(registered, premises(FARM_A, RONGCHANG_TOWN_2)),
+        correction(registered, premises(FARM_A, RONGCHANG_TOWN, capacity_sows=120)),
+    )
+    # New premises likewise: where the record puts them.
+    here, there = premises("5001530030", RONGCHANG_TOWN), premises("5001530031", RONGCHANG_TOWN_2)
+    results = post(server, node.tokens["changyuan"], [moved, renamed, here, there])
+    assert [r["status"] for r in results] == ["rejected", "accepted", "accepted", "rejected"]
+    assert rules(results[0]) == rules(results[3]) == ["access.scope"]
+    with node.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(t.premises.c.township, t.premises.c.capacity_sows).where(
+                t.premises.c.code == FARM_A
+            )
+        ).one()
+    assert tuple(row) == (RONGCHANG_TOWN, 120)
 
 
 def test_a_replacement_movement_out_of_an_infected_zone_is_stopped_as_a_new_one(

@@ -240,6 +240,12 @@ def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Is
         owned = owned[:1]  # the certificate is issued where the pigs leave (产地检疫)
     if who.role is Role.farm:
         return [] if who.scope in owned else refused
+    if isinstance(record, Premises):
+        # Both where the record puts the premises and where the store has it (if anywhere).
+        if not who.covers_premises(record.code, record.township):
+            return refused
+        if record.code not in ctx.premises:
+            return []
     location = getattr(record, "location", None)
     if not owned and isinstance(location, str):
         return [] if who.covers_division(location) else refused
