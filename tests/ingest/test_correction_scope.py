@@ -108,6 +108,7 @@ def node(engine: Engine, settings: Settings) -> Node:
             "farm_a_report": seq[-4],
             "yongchuan_report": seq[-3],
             "old_move": seq[-2],
+            "outbreak": seq[-1],
         },
         {name: issued.secret for name, issued in made.items()},
     )
@@ -211,6 +212,13 @@ def test_a_replacement_movement_out_of_an_infected_zone_is_stopped_as_a_new_one(
         k: v for k, v in fresh["issues"][0].items() if k != "field"
     }
     assert node.ledger_size() == before
+
+
+def test_an_outbreak_report_retracted_earlier_in_the_batch_stops_nothing(node: Node) -> None:
+    # As when the retraction came in a batch of its own: the zones were never in force.
+    moved = movement("5000000304", NEAR, FAR, "2024-06-11")
+    summary = ingest(node.engine, node.settings, [correction(node.seqs["outbreak"], None), moved])
+    assert (summary.accepted, summary.rejected) == (2, 0)
 
 
 def test_legitimate_corrections_still_work(node: Node, server: str) -> None:

@@ -120,6 +120,8 @@ class BatchContext:
             self.superseded.add(record.supersedes)
             self.released.add(record.supersedes)  # its unique keys are free from now on
             self._forget(record.supersedes)
+            if self.control is not None:
+                self.control.forget(record.supersedes)
             self.entries[seq] = StoredEntry(record.replacement)
             if record.replacement is not None:
                 self.add(record.replacement, seq)
