@@ -47,8 +47,12 @@ class PremisesInfo:
 class StoredEntry:
     """An earlier ledger entry that a correction in this batch names."""
 
-    kind: str
     record: AnyRecord | None  # the effective record: a correction's replacement, or None
+
+    @property
+    def kind(self) -> str:
+        """Give the kind of the effective record, as the entry's bytes say it."""
+        return "correction" if self.record is None else self.record.kind
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -116,14 +120,13 @@ class BatchContext:
             self.superseded.add(record.supersedes)
             self.released.add(record.supersedes)  # its unique keys are free from now on
             self._forget(record.supersedes)
-            self.entries[seq] = StoredEntry(
-                record.replacement.kind if record.replacement else "correction",
-                record.replacement,
-            )
+            if self.control is not None:
+                self.control.forget(record.supersedes)
+            self.entries[seq] = StoredEntry(record.replacement)
             if record.replacement is not None:
                 self.add(record.replacement, seq)
             return
-        self.entries[seq] = StoredEntry(record.kind, record)
+        self.entries[seq] = StoredEntry(record)
         if self.control is not None:
             self.control.add(record, seq)
         if isinstance(record, Premises):
@@ -208,7 +211,8 @@ def load_context(
     herd_premises: set[str] = set()
     targets: set[int] = set()
     registry_ids: set[str] = set()
-    for record in _records_of(records):
+    flat = list(_records_of(records))
+    for record in flat:
         premises_codes.update(record.premises_refs())
         if isinstance(record, Movement):
             certificates.add(record.certificate_no)
@@ -224,7 +228,8 @@ def load_context(
             registry_ids.add(record.registry_id)
         elif isinstance(record, Correction):
             targets.add(record.supersedes)
-
+    # Before the premises: whether the sender may write a target depends on its premises.
+    premises_codes.update(_load_targets(conn, ctx, targets))
     p = t.premises
     premises_columns = [
         p.c.code,
@@ -257,22 +262,26 @@ def load_context(
     ):
         ctx.herd_keys[(row.premises, row.month)] = row.entry_seq
     _load_breeding(conn, ctx, registry_ids)
-    _load_targets(conn, ctx, targets)
-    ctx.control = load_control(conn, records, movement_facts[0])
+    # A correction's replacement is checked as a new record, movement control included.
+    ctx.control = load_control(conn, flat, movement_facts[0])
     return ctx
 
 
-def _load_targets(conn: Connection, ctx: BatchContext, targets: set[int]) -> None:
+def _load_targets(conn: Connection, ctx: BatchContext, targets: set[int]) -> set[str]:
+    """Load the entries the batch's corrections name; give the premises those entries name.
+
+    Everything about an entry is taken from its bytes, never from the columns beside them
+    (which `pigdata verify` checks against the bytes, but which a query could change).
+    """
     c = t.corrections
     for row in _select_in(conn, [c.c.supersedes], c.c.supersedes, targets):
         ctx.superseded.add(row.supersedes)
     e = t.ledger_entries
-    for row in _select_in(conn, [e.c.seq, e.c.kind, e.c.entry], e.c.seq, targets):
+    named: set[str] = set()
+    for row in _select_in(conn, [e.c.seq, e.c.entry], e.c.seq, targets):
         record = record_adapter.validate_python(decode_entry(row.entry)["record"])
-        if isinstance(record, Correction):
-            replacement = record.replacement
-            ctx.entries[row.seq] = StoredEntry(
-                replacement.kind if replacement else "correction", replacement
-            )
-        else:
-            ctx.entries[row.seq] = StoredEntry(row.kind, record)
+        effective = record.replacement if isinstance(record, Correction) else record
+        ctx.entries[row.seq] = StoredEntry(effective)
+        if effective is not None:
+            named.update(effective.premises_refs())
+    return named

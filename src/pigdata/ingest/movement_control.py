@@ -50,6 +50,18 @@ class MovementControl:
                 record.outbreak_id, self.reports[record.outbreak_id]
             )
 
+    def forget(self, seq: int) -> None:
+        """Drop an outbreak report superseded earlier in the batch, as its row is dropped."""
+        for key, rows in list(self.reports.items()):
+            kept = [row for row in rows if row["entry_seq"] != seq]
+            if len(kept) == len(rows):
+                continue
+            if kept:
+                self.reports[key] = kept
+                self.outbreaks[key] = outbreak_from_reports(key, kept)
+            else:
+                del self.reports[key], self.outbreaks[key]
+
     def zone_of(self, code: str, day: date) -> tuple[Outbreak, str, float] | None:
         """Give (outbreak, zone, km) when a premises lies in a zone in force on a day."""
         here = self.coordinates.get(code)

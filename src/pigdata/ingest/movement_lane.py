@@ -363,6 +363,11 @@ class Clearance:
             return False
         return self.anyone_may_submit or self._may_submit(origin, destination)
 
+    def may_write(self, lane_row: LaneRow) -> bool:
+        """Tell whether the sender may write this movement (else it is refused, even if present)."""
+        _, _, _, origin, destination, _, _, _, _ = lane_row.columns
+        return self.anyone_may_submit or self._may_submit(origin, destination)
+
     def _before_birth(self, lane_row: LaneRow) -> bool:
         moved = date.fromisoformat(lane_row.issue_day)
         births = self.ctx.births

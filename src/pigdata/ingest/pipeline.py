@@ -32,7 +32,7 @@ from pigdata.ingest.context import BatchContext, load_context
 from pigdata.ingest.movement_lane import LaneRow
 from pigdata.ingest.quick import QUICK_PARSERS
 from pigdata.ingest.readers import SourceRow
-from pigdata.ingest.rules import check_record
+from pigdata.ingest.rules import check_record, scope_refusal
 from pigdata.ingest.uploads import count_batch, utc_now
 from pigdata.ingest.vouching import SIGNATURE_FIELD, check_signature
 from pigdata.ledger.entry import (
@@ -340,12 +340,13 @@ def _decide(
     present = _existing_digests(conn, [c.prefix for c in valid] + [c.prefix for c in lane])
     records = [c.record for c in valid if c.record is not None]
     ctx = load_context(conn, batch.next_seq, records, movement_lane.facts(lane))
-    clear = movement_lane.Clearance(ctx, today, who).clear
+    clearance = movement_lane.Clearance(ctx, today, who)
+    clear, may_write = clearance.clear, clearance.may_write
     certificates, released = ctx.certificates, ctx.released
     for candidate in candidates:
         if type(candidate) is LaneRow:
             # The lane's fast path, written out: it runs once per row of a bulk file.
-            if candidate.digest in present:
+            if candidate.digest in present and may_write(candidate):
                 batch.duplicate_row(candidate.row)
                 continue
             number = candidate.columns[0]
@@ -372,7 +373,10 @@ def _decide_one(
         batch.reject(candidate, candidate.issues)
         return
     if candidate.digest in present:
-        batch.duplicate_row(candidate.row)
+        if refused := scope_refusal(candidate.record, ctx, who):
+            batch.reject(candidate, refused)
+        else:
+            batch.duplicate_row(candidate.row)
         return
     issues = check_record(candidate.record, ctx, today, who)
     vouched = None

@@ -61,7 +61,7 @@ def _premises_known(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
                 )
             )
             continue
-        wanted = _REQUIRED_TYPE.get((record.kind, name.removeprefix("replacement.")))
+        wanted = _REQUIRED_TYPE.get((record.kind, name))
         if wanted and info.premises_type != wanted[0]:
             found.append(
                 Issue(
@@ -222,6 +222,7 @@ def _timeline(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
 
 
 def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Issue]:
+    """Give the scope refusal when this principal may not write this plain record."""
     if who.role is Role.admin:
         return []
     refused = [
@@ -234,17 +235,17 @@ def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Is
     ]
     if who.role is Role.public or (isinstance(record, Premises) and who.role is Role.farm):
         return refused
-    if isinstance(record, Correction):
-        target = ctx.entries.get(record.supersedes)
-        if target is None or target.record is None:
-            return [] if who.role is Role.government and target is None else refused
-        owned = target.record.premises_refs()
-    else:
-        owned = record.premises_refs()
-        if isinstance(record, Movement) and who.role is Role.government:
-            owned = owned[:1]  # the certificate is issued where the pigs leave (产地检疫)
+    owned = record.premises_refs()
+    if isinstance(record, Movement) and who.role is Role.government:
+        owned = owned[:1]  # the certificate is issued where the pigs leave (产地检疫)
     if who.role is Role.farm:
         return [] if who.scope in owned else refused
+    if isinstance(record, Premises):
+        # Both where the record puts the premises and where the store has it (if anywhere).
+        if not who.covers_premises(record.code, record.township):
+            return refused
+        if record.code not in ctx.premises:
+            return []
     location = getattr(record, "location", None)
     if not owned and isinstance(location, str):
         return [] if who.covers_division(location) else refused
@@ -255,7 +256,8 @@ def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Is
     return []
 
 
-def _correction(record: Correction, ctx: BatchContext) -> list[Issue]:
+def _correction(record: Correction, ctx: BatchContext, who: Principal) -> list[Issue]:
+    """Give what is wrong with a correction's target, the principal's right to it first."""
     target = ctx.entries.get(record.supersedes)
     if target is None:
         return [
@@ -266,15 +268,6 @@ def _correction(record: Correction, ctx: BatchContext) -> list[Issue]:
                 f"entry {record.supersedes} does not exist",
             )
         ]
-    if record.supersedes in ctx.superseded:
-        return [
-            Issue(
-                "supersedes",
-                "correction.once",
-                f"条目 {record.supersedes} 已被更正过",
-                f"entry {record.supersedes} was already superseded",
-            )
-        ]
     if target.record is None:
         return [
             Issue(
@@ -282,6 +275,19 @@ def _correction(record: Correction, ctx: BatchContext) -> list[Issue]:
                 "correction.target_is_retraction",
                 "撤销型更正不能再被更正，请重新提交原记录",
                 "a correction without replacement cannot be superseded; send the record again",
+            )
+        ]
+    # Whoever may not write the entry may not supersede it either; asked before anything
+    # else so that a refusal tells nothing more about the entry.
+    if refused := _may_submit(target.record, ctx, who):
+        return [Issue("supersedes", r.rule, r.zh, r.en) for r in refused]
+    if record.supersedes in ctx.superseded:
+        return [
+            Issue(
+                "supersedes",
+                "correction.once",
+                f"条目 {record.supersedes} 已被更正过",
+                f"entry {record.supersedes} was already superseded",
             )
         ]
     if record.replacement is not None and record.replacement.kind != target.kind:
@@ -301,24 +307,54 @@ _STORE_CHECKS: tuple[Check, ...] = (_premises_known, _unique_keys, _timeline)
 
 
 def check_record(record: AnyRecord, ctx: BatchContext, today: date, who: Principal) -> list[Issue]:
-    """Give every cross-record rule this record breaks; empty when it may be appended."""
-    issues = _future_dates(record, today)
-    if isinstance(record, Correction):
-        issues += _correction(record, ctx)
-        if issues or record.replacement is None:
-            return issues or _may_submit(record, ctx, who)
-        # The replacement may reuse the keys of the entry it replaces.
-        ctx.released.add(record.supersedes)
-        inner = [_prefixed(i) for check in _STORE_CHECKS for i in check(record.replacement, ctx)]
-        refused = inner or _may_submit(record, ctx, who)
-        if refused:
-            ctx.released.discard(record.supersedes)
+    """Give every cross-record rule this record breaks; empty when it may be appended.
+
+    A correction's replacement is written as surely as a new record, so it passes exactly
+    the checks a new record passes (check_plain); the correction adds only that its target
+    exists, may be superseded, and may be written by this principal.
+    """
+    if not isinstance(record, Correction):
+        return check_plain(record, ctx, today, who)
+    issues = _correction(record, ctx, who)
+    if issues or record.replacement is None:
+        return issues
+    # The replacement may reuse the keys of the entry it replaces.
+    ctx.released.add(record.supersedes)
+    issues = [_prefixed(i) for i in check_plain(record.replacement, ctx, today, who)]
+    if issues:
+        ctx.released.discard(record.supersedes)
+    return issues
+
+
+def scope_refusal(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Issue]:
+    """Give the scope refusal of a record already in the ledger, sent again.
+
+    Only someone who may write a record is told it is already present: to anyone else the
+    answer would confirm what another premises' record says.
+    """
+    if not isinstance(record, Correction):
+        return _may_submit(record, ctx, who)
+    target = ctx.entries.get(record.supersedes)
+    for written in (target.record if target else None, record.replacement):
+        if written is not None and (refused := _may_submit(written, ctx, who)):
+            return refused
+    return []
+
+
+def check_plain(record: AnyRecord, ctx: BatchContext, today: date, who: Principal) -> list[Issue]:
+    """Give the rules a record other than a correction breaks: scope, store, movement control.
+
+    The scope comes first and alone: a record its sender may not write is refused for that,
+    whatever the store holds, so a refusal tells nothing of other premises' records.
+    """
+    if refused := _may_submit(record, ctx, who):
         return refused
+    issues = _future_dates(record, today)
     for check in _STORE_CHECKS:
         issues += check(record, ctx)
     if isinstance(record, Movement) and not issues:
         issues += check_movement(record, ctx.control, who, ctx.premises)
-    return issues or _may_submit(record, ctx, who)
+    return issues
 
 
 def _prefixed(issue: Issue) -> Issue:

@@ -36,12 +36,33 @@ class Finding:
         return f"{self.where}: {self.problem_zh} / {self.problem_en}"
 
 
+# Every column of ledger_entries and how the audit holds it to the entry bytes, which the
+# tree and the signed checkpoints hold in turn. A test keeps this in step with the table, so
+# that a column added later cannot go unchecked.
+CHECKED_COLUMNS: dict[str, str] = {
+    "seq": "without gaps from 0, and the tree built in that order",
+    "entry": "its leaf hash, in the tree the checkpoints sign",
+    "leaf_hash": "the leaf hash of entry",
+    "record_digest": "the SHA-256 of the record's canonical bytes in entry",
+    "digest_prefix": "the first 8 bytes of record_digest",
+    "kind": "the record's kind in entry",
+    "submitter": "the submitter in entry",
+    "received_at": "the arrival time (received) in entry",
+}
+# The columns copied out of the entry bytes: where each value is in the entry.
+_COPIED: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "kind": lambda entry: entry["record"]["kind"],
+    "submitter": lambda entry: entry["submitter"],
+    "received_at": lambda entry: entry["received"],
+}
+
+
 def _entries(conn: Connection) -> Iterator[Any]:
     e = t.ledger_entries
     last = -1
     while True:
         rows = conn.execute(
-            sa.select(e.c.seq, e.c.entry, e.c.leaf_hash, e.c.record_digest, e.c.digest_prefix)
+            sa.select(*(e.c[name] for name in CHECKED_COLUMNS))
             .where(e.c.seq > last)
             .order_by(e.c.seq)
             .limit(_CHUNK)
@@ -53,7 +74,7 @@ def _entries(conn: Connection) -> Iterator[Any]:
 
 
 def check_entries(conn: Connection) -> tuple[list[Finding], list[bytes]]:
-    """Check each entry's leaf hash and record digest; give findings and the leaf hashes."""
+    """Check every column of each entry against its bytes; give findings and the leaf hashes."""
     findings: list[Finding] = []
     leaves: list[bytes] = []
     seen: set[bytes] = set()
@@ -64,36 +85,59 @@ def check_entries(conn: Connection) -> tuple[list[Finding], list[bytes]]:
             findings.append(
                 Finding(
                     where,
-                    f"序号不连续，应为 {expected_seq}",
-                    f"sequence has a gap; expected {expected_seq}",
+                    f"seq 列不连续，应为 {expected_seq}",
+                    f"column seq has a gap; expected {expected_seq}",
                 )
             )
             expected_seq = row.seq
         expected_seq += 1
-        entry = bytes(row.entry)
-        leaf = merkle.leaf_hash(entry)
-        if leaf != bytes(row.leaf_hash):
-            findings.append(
-                Finding(where, "叶哈希与条目内容不符", "leaf hash does not match the entry")
-            )
-        try:
-            decoded = decode_entry(entry)
-            canonical = canonical_json(decoded["record"])
-            digest = hashlib.sha256(canonical).digest()
-        except (ValueError, KeyError, TypeError):
-            findings.append(Finding(where, "条目不是有效的 JSON", "entry is not valid JSON"))
-            decoded, digest = {}, b""
-        if "vouched" in decoded and not _vouch_holds(decoded["vouched"], canonical):
-            findings.append(
-                Finding(where, "场所签名无效", "the premises' signature does not verify")
-            )
-        if digest and digest != bytes(row.record_digest):
-            findings.append(
-                Finding(where, "记录摘要与条目内容不符", "record digest does not match the entry")
-            )
-        findings.extend(_digest_findings(where, bytes(row.record_digest), row.digest_prefix, seen))
+        findings.extend(_entry_findings(where, row, seen))
         leaves.append(bytes(row.leaf_hash))
     return findings, leaves
+
+
+def _entry_findings(where: str, row: Any, seen: set[bytes]) -> list[Finding]:
+    found: list[Finding] = []
+    entry = bytes(row.entry)
+    if merkle.leaf_hash(entry) != bytes(row.leaf_hash):
+        en = "column leaf_hash does not match the hash of column entry"
+        found.append(Finding(where, "leaf_hash 列与 entry 列的哈希不符", en))
+    try:
+        decoded = decode_entry(entry)
+        canonical = canonical_json(decoded["record"])
+        digest = hashlib.sha256(canonical).digest()
+    except (ValueError, KeyError, TypeError):
+        found.append(
+            Finding(where, "entry 列不是有效的 JSON 条目", "column entry is not valid JSON")
+        )
+        return found + _digest_findings(where, bytes(row.record_digest), row.digest_prefix, seen)
+    if "vouched" in decoded and not _vouch_holds(decoded["vouched"], canonical):
+        found.append(Finding(where, "场所签名无效", "the premises' signature does not verify"))
+    if digest != bytes(row.record_digest):
+        en = "column record_digest does not match the record in column entry"
+        found.append(Finding(where, "record_digest 列与条目中的记录不符", en))
+    found.extend(_copied_findings(where, row, decoded))
+    found.extend(_digest_findings(where, bytes(row.record_digest), row.digest_prefix, seen))
+    return found
+
+
+def _copied_findings(where: str, row: Any, decoded: dict[str, Any]) -> list[Finding]:
+    found: list[Finding] = []
+    for column, read in _COPIED.items():
+        try:
+            said = read(decoded)
+        except (KeyError, TypeError):
+            said = None
+        stored = getattr(row, column)
+        if stored != said:
+            found.append(
+                Finding(
+                    where,
+                    f"{column} 列为 {stored!r}，条目中为 {said!r}",
+                    f"column {column} is {stored!r} but the entry says {said!r}",
+                )
+            )
+    return found
 
 
 def _digest_findings(where: str, digest: bytes, prefix: int, seen: set[bytes]) -> list[Finding]:
@@ -101,8 +145,8 @@ def _digest_findings(where: str, digest: bytes, prefix: int, seen: set[bytes]) -
     # would let a record in twice; no unique index stands behind it, so look for twins too.
     found: list[Finding] = []
     if prefix != digest_prefix(digest):
-        en = "digest prefix does not match the record digest"
-        found.append(Finding(where, "摘要前缀与记录摘要不符", en))
+        en = "column digest_prefix does not match column record_digest"
+        found.append(Finding(where, "digest_prefix 列与 record_digest 列不符", en))
     if digest in seen:
         found.append(Finding(where, "同一记录重复入账", "the same record is in the ledger twice"))
     seen.add(digest)
