@@ -63,8 +63,9 @@ def view_key(who: Principal, region: str) -> str:
     region (a division code, or the nation's); the same test as `exact_for`."""
     if who.role is Role.admin:
         return "exact"
-    inside = region != NATION and region.startswith(who.region_prefix())
-    return "exact" if who.role is Role.government and who.scope and inside else "controlled"
+    if who.role is Role.government and who.scope and region != NATION:
+        return "exact" if region.startswith(who.region_prefix()) else "controlled"
+    return "controlled"
 
 
 def cell(contributors: Any, total: Any, largest: Any) -> Cell:
