@@ -108,9 +108,9 @@ def _movement_cells(conn: Connection, prefix: str, since: date) -> disclosure.Ce
         .group_by(party)
         .subquery()
     )
+    # Without keys the grouped query gives one row, the whole region's.
     return {
-        name: next(iter(disclosure.group_cells(conn, by_party, (), value).values()), None)
-        or disclosure.cell(0, 0, 0)
+        name: disclosure.group_cells(conn, by_party, (), value)[()]
         for name, value in (
             ("movements_last_30_days", "movements"),
             ("head_moved_last_30_days", "head"),
