@@ -79,35 +79,35 @@ def cases() -> list[Case]:
     return [
         Case(
             "production county 12 months",
-            lambda c: production_statistics(c, COUNTY, "2024-01", LAST_MONTH),
+            lambda c: production_statistics(c, ADMIN, COUNTY, "2024-01", LAST_MONTH),
             f"SELECT h.month, COUNT(*), {sums} {county}"
             "AND h.month || '' BETWEEN '2024-01' AND '2024-12' GROUP BY h.month",
             {},
         ),
         Case(
             "production province 1 month",
-            lambda c: production_statistics(c, PROVINCE, LAST_MONTH, LAST_MONTH),
+            lambda c: production_statistics(c, ADMIN, PROVINCE, LAST_MONTH, LAST_MONTH),
             f"SELECT h.month, COUNT(*), {sums} {_rows('50', '51', by_month=True)}"
             "AND h.month = '2024-12' GROUP BY h.month",
             {},
         ),
         Case(
             "production province 12 months",
-            lambda c: production_statistics(c, PROVINCE, "2024-01", LAST_MONTH),
+            lambda c: production_statistics(c, ADMIN, PROVINCE, "2024-01", LAST_MONTH),
             f"SELECT h.month, COUNT(*), {sums} {province}"
             "AND h.month || '' BETWEEN '2024-01' AND '2024-12' GROUP BY h.month",
             {},
         ),
         Case(
             "capacity county",
-            lambda c: capacity_status(c, COUNTY, "2024-08"),
+            lambda c: capacity_status(c, ADMIN, COUNTY, "2024-08"),
             f"SELECT h.month, COUNT(*), SUM(h.breeding_sows) {county}"
             "AND h.month || '' <= '2024-08' GROUP BY h.month",
             {},
         ),
         Case(
             "capacity province",
-            lambda c: capacity_status(c, PROVINCE, "2024-08"),
+            lambda c: capacity_status(c, ADMIN, PROVINCE, "2024-08"),
             f"SELECT h.month, COUNT(*), SUM(h.breeding_sows) {province}"
             "AND h.month || '' <= '2024-08' GROUP BY h.month",
             {},
@@ -121,7 +121,7 @@ def cases() -> list[Case]:
         ),
         Case(
             "resources county",
-            lambda c: regional_resources(c, COUNTY, LAST_MONTH),
+            lambda c: regional_resources(c, ADMIN, COUNTY, LAST_MONTH),
             f"SELECT h.premises, SUM(h.sold_for_slaughter) {county}"
             "AND h.month || '' > '2023-12' GROUP BY h.premises",
             {},

@@ -8,7 +8,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from pigdata.access.principal import ADMIN, Principal
+from pigdata.access.principal import ADMIN, Principal, Role
+from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.ingest.pipeline import IngestSummary
 from pigdata.services.intake import ingest_payload
@@ -130,3 +131,14 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
             table.name: sorted(tuple(row) for row in conn.execute(sa.select(table)))
             for table in t.PROJECTION_TABLES
         }
+
+
+def bearer(engine: Engine, role: str = "admin", scope: str | None = None) -> dict[str, str]:
+    """Give the Authorization header of a new token (an admin's unless told otherwise)."""
+    name = f"{role}-{scope or 'all'}-{len(_made)}"
+    _made.append(name)
+    issued = create_token(engine, name, Role(role), scope)
+    return {"Authorization": f"Bearer {issued.secret}"}
+
+
+_made: list[str] = []

@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from sqlalchemy.engine import Connection, Engine
 
+from pigdata.access.principal import ADMIN
 from pigdata.config import Settings
 from pigdata.domain.records import HERD_COUNTS
 from pigdata.projections.rebuild import rebuild_projections
@@ -78,13 +79,13 @@ def _raw(conn: Connection, region: str) -> dict[str, dict[str, int]]:
 def _check_regions(conn: Connection) -> None:
     for region in REGIONS:
         expected = _raw(conn, region)
-        result = production_statistics(conn, region, MONTHS[0], MONTHS[-1])
+        result = production_statistics(conn, ADMIN, region, MONTHS[0], MONTHS[-1])
         for figures in result.months:
             want = expected.get(figures.month, {"reporting": 0, **dict.fromkeys(HERD_COUNTS, 0)})
             assert figures.reporting_farms == want["reporting"], (region, figures.month)
             assert figures.inventory == {n: want[n] for n in INVENTORY}, (region, figures.month)
             assert figures.flows == {n: want[n] for n in FLOWS}, (region, figures.month)
-        status = capacity_status(conn, region, MONTHS[-1])
+        status = capacity_status(conn, ADMIN, region, MONTHS[-1])
         for zone in status.history[-len(MONTHS) :]:
             want_sows = expected.get(zone.month, {}).get("breeding_sows", 0)
             assert zone.breeding_sows == want_sows, (region, zone.month)
@@ -92,7 +93,7 @@ def _check_regions(conn: Connection) -> None:
 
 def _check_parts(conn: Connection) -> None:
     for region in ("100000", "500000", "500100"):
-        result = production_statistics(conn, region, MONTHS[0], MONTHS[-1], by_part=True)
+        result = production_statistics(conn, ADMIN, region, MONTHS[0], MONTHS[-1], by_part=True)
         for code, months in result.parts.items():
             expected = _raw(conn, code)
             for figures in months:

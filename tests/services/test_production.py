@@ -60,7 +60,7 @@ def loaded(engine: Engine, settings: Settings) -> Engine:
 
 def test_region_sums_and_completeness(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        result = production_statistics(conn, "500153", "2024-01", "2024-04")
+        result = production_statistics(conn, ADMIN, "500153", "2024-01", "2024-04")
     jan, feb, mar, apr = result.months
     assert result.region_name == "重庆市 荣昌区"
     # January: A, B and the closed farm (still open in January) all reported.
@@ -81,9 +81,9 @@ def test_region_sums_and_completeness(loaded: Engine) -> None:
 
 def test_levels_from_township_to_nation(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        township = production_statistics(conn, "500153001", "2024-03", "2024-03").months[0]
-        city = production_statistics(conn, "500000", "2024-03", "2024-03").months[0]
-        nation = production_statistics(conn, "100000", "2024-03", "2024-03", by_part=True)
+        township = production_statistics(conn, ADMIN, "500153001", "2024-03", "2024-03").months[0]
+        city = production_statistics(conn, ADMIN, "500000", "2024-03", "2024-03").months[0]
+        nation = production_statistics(conn, ADMIN, "100000", "2024-03", "2024-03", by_part=True)
     assert (township.registered_farms, township.inventory["breeding_sows"]) == (1, 110)
     assert (city.registered_farms, city.reporting_farms) == (3, 2)
     assert city.inventory["breeding_sows"] == 1110
@@ -96,7 +96,7 @@ def test_levels_from_township_to_nation(loaded: Engine) -> None:
 
 def test_parts_of_a_county_are_townships(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        result = production_statistics(conn, "500153", "2024-01", "2024-01", by_part=True)
+        result = production_statistics(conn, ADMIN, "500153", "2024-01", "2024-01", by_part=True)
     assert {k: v[0].inventory["breeding_sows"] for k, v in result.parts.items()} == {
         "500153001": 110,
         "500153100": 50,
@@ -108,7 +108,7 @@ def test_parts_of_a_county_are_townships(loaded: Engine) -> None:
 )
 def test_bad_periods_name_the_field(engine: Engine, first: str, last: str) -> None:
     with engine.connect() as conn, pytest.raises(InvalidQuery, match="from"):
-        production_statistics(conn, "500153", first, last)
+        production_statistics(conn, ADMIN, "500153", first, last)
 
 
 @hypothesis_settings(
@@ -125,7 +125,7 @@ def test_parts_add_up_to_the_region(engine: Engine, settings: Settings, sows: li
     records += [herd_report(f, month, breeding_sows=s) for f, s in zip(farms, sows, strict=True)]
     ingest(engine, settings, records)
     with engine.connect() as conn:
-        result = production_statistics(conn, "500153", month, month, by_part=True)
+        result = production_statistics(conn, ADMIN, "500153", month, month, by_part=True)
     total = result.months[0].inventory["breeding_sows"]
     assert total == sum(p[0].inventory["breeding_sows"] for p in result.parts.values())
 
@@ -135,7 +135,7 @@ def test_parts_add_up_to_the_region(engine: Engine, settings: Settings, sows: li
 
 def test_derived_normal_holding_and_zones(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        report = capacity.capacity_status(conn, "500153", "2024-03")
+        report = capacity.capacity_status(conn, ADMIN, "500153", "2024-03")
     holding = report.normal_holding
     assert holding is not None and holding.basis == "derived"
     # Reported months 2024-01..03: 160, 156, 110 sows; their mean is 142 (rounded).
@@ -168,8 +168,8 @@ def test_configured_holding_and_bands_of_a_region(loaded: Engine) -> None:
             conn, ADMIN, capacity.CapacitySetting("500153", "2024-02", 120, None, "plan 2024")
         )
     with loaded.connect() as conn:
-        feb = capacity.capacity_status(conn, "500153", "2024-02")
-        jan = capacity.capacity_status(conn, "500153", "2024-01")
+        feb = capacity.capacity_status(conn, ADMIN, "500153", "2024-02")
+        jan = capacity.capacity_status(conn, ADMIN, "500153", "2024-01")
     assert feb.normal_holding is not None and feb.normal_holding.sows == 120
     assert feb.normal_holding.basis == "configured"
     assert feb.bands == longyan_like and feb.bands_source.startswith("500000 2024-01")
@@ -180,7 +180,7 @@ def test_configured_holding_and_bands_of_a_region(loaded: Engine) -> None:
 
 def test_nation_uses_the_national_holding(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        report = capacity.capacity_status(conn, "100000", "2024-03")
+        report = capacity.capacity_status(conn, ADMIN, "100000", "2024-03")
     assert report.normal_holding is not None and report.normal_holding.sows == 39_000_000
     assert report.current.ratio_pct == round(100 * 1117 / 39_000_000, 2)
     assert report.current.zone is Zone.red

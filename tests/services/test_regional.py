@@ -8,6 +8,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from pigdata.access.principal import ADMIN
 from pigdata.config import Settings
 from pigdata.domain.regions import UnknownDivision
 from pigdata.services.drilldown import (
@@ -24,6 +25,7 @@ from builders import (
     FARM_YONGCHUAN,
     RONGCHANG_TOWN,
     SLAUGHTERHOUSE,
+    bearer,
     district,
     herd_report,
     ingest,
@@ -60,7 +62,7 @@ def test_chongqing_opens_its_pseudo_prefectures() -> None:
 
 def test_breakdown_of_chongqing(engine: Engine, herds: None) -> None:
     with engine.connect() as conn:
-        found = region_breakdown(conn, "500000")
+        found = region_breakdown(conn, ADMIN, "500000")
     areas = {a.code: a for a in found.areas}
     assert found.month == "2024-12" and len(areas) == 38
     rongchang = areas["500153"]
@@ -75,8 +77,8 @@ def test_breakdown_of_chongqing(engine: Engine, herds: None) -> None:
 
 def test_breakdown_of_the_nation_and_of_a_county(engine: Engine, herds: None) -> None:
     with engine.connect() as conn:
-        nation = {a.code: a for a in region_breakdown(conn, NATION).areas}
-        county = {a.code: a for a in region_breakdown(conn, "500153").areas}
+        nation = {a.code: a for a in region_breakdown(conn, ADMIN, NATION).areas}
+        county = {a.code: a for a in region_breakdown(conn, ADMIN, "500153").areas}
     assert nation["500000"].farms == 4 and nation["500000"].breeding_sows == 75
     # Sichuan's farm reported in October only: not in the nation's latest month.
     assert (nation["510000"].farms, nation["510000"].reporting_farms) == (1, 0)
@@ -86,7 +88,7 @@ def test_breakdown_of_the_nation_and_of_a_county(engine: Engine, herds: None) ->
 
 def test_history_of_rongchang(engine: Engine, herds: None) -> None:
     with engine.connect() as conn:
-        months = region_history(conn, "500153")
+        months = region_history(conn, ADMIN, "500153")
     assert [(m.month, m.reporting_farms, m.breeding_sows, m.inventory) for m in months] == [
         ("2024-11", 1, 50, 150),
         ("2024-12", 2, 70, 272),
@@ -96,15 +98,16 @@ def test_history_of_rongchang(engine: Engine, herds: None) -> None:
 
 def test_unknown_region_is_refused(engine: Engine) -> None:
     with engine.connect() as conn, pytest.raises(UnknownDivision):
-        region_breakdown(conn, "500199")
+        region_breakdown(conn, ADMIN, "500199")
 
 
-def test_the_api_gives_the_same_figures(server: str, herds: None) -> None:
+def test_the_api_gives_the_same_figures(server: str, herds: None, engine: Engine) -> None:
     base = f"{server}/api/v1/stats/regions"
-    breakdown = httpx.get(f"{base}/500000/breakdown").json()
+    admin = bearer(engine)  # exact figures: the public's are under disclosure control
+    breakdown = httpx.get(f"{base}/500000/breakdown", headers=admin).json()
     rongchang = next(a for a in breakdown["areas"] if a["code"] == "500153")
     assert rongchang["inventory"] == 272 and breakdown["month"] == "2024-12"
-    assert httpx.get(f"{base}/500153/history").json()[-1]["slaughtered"] == 3
+    assert httpx.get(f"{base}/500153/history", headers=admin).json()[-1]["slaughtered"] == 3
     missing = httpx.get(f"{base}/500199/breakdown")
     assert missing.status_code == 404 and "500199" in missing.json()["detail"]
 
@@ -120,12 +123,13 @@ def test_a_kept_answer_gives_way_to_a_new_entry(
 ) -> None:
     url = f"{server}/api/v1/stats/regions/500153/breakdown"
     overview = f"{server}/api/v1/stats/overview?region=500153"
-    before, seen = httpx.get(url).json(), httpx.get(overview).json()
-    assert httpx.get(url).json() == before  # kept: the ledger has not grown
+    admin = bearer(engine)
+    before, seen = httpx.get(url, headers=admin).json(), httpx.get(overview).json()
+    assert httpx.get(url, headers=admin).json() == before  # kept: the ledger has not grown
     later = herd_report(SILENT_FARM, "2024-12", breeding_sows=11)
     assert ingest(engine, settings, [later]).accepted == 1
     _let_the_server_see_another_process_write(settings)
-    after = httpx.get(url).json()
+    after = httpx.get(url, headers=admin).json()
     sows = [sum(a["breeding_sows"] for a in answer["areas"]) for answer in (before, after)]
     assert sows == [70, 70 + 11]
     assert httpx.get(overview).json()["ledger_size"] == seen["ledger_size"] + 1
@@ -135,17 +139,18 @@ def test_an_answer_held_already_is_not_sent_again(
     server: str, herds: None, engine: Engine, settings: Settings
 ) -> None:
     url = f"{server}/api/v1/stats/regions/500153/history"
-    first = httpx.get(url)
+    admin = bearer(engine)
+    first = httpx.get(url, headers=admin)
     etag = first.headers["etag"]
-    again = httpx.get(url, headers={"If-None-Match": etag})
+    again = httpx.get(url, headers={**admin, "If-None-Match": etag})
     assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
     other = httpx.get(
-        f"{server}/api/v1/stats/regions/500000/history", headers={"If-None-Match": etag}
+        f"{server}/api/v1/stats/regions/500000/history", headers={**admin, "If-None-Match": etag}
     )
     assert other.status_code == 200  # another region, another tag
     later = herd_report(SILENT_FARM, "2024-12", breeding_sows=11)
     assert ingest(engine, settings, [later]).accepted == 1
     _let_the_server_see_another_process_write(settings)
-    grown = httpx.get(url, headers={"If-None-Match": etag})
+    grown = httpx.get(url, headers={**admin, "If-None-Match": etag})
     assert grown.status_code == 200 and grown.headers["etag"] != etag
     assert grown.json()[-1]["breeding_sows"] == first.json()[-1]["breeding_sows"] + 11

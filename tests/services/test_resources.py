@@ -21,6 +21,7 @@ from builders import (
     RONGCHANG_TOWN,
     SLAUGHTERHOUSE,
     animal,
+    bearer,
     district,
     herd_report,
     ingest,
@@ -76,7 +77,7 @@ def test_sizes_capacity_and_load(loaded: Engine) -> None:
     with loaded.begin() as conn:
         set_farmland(conn, ADMIN, "500153", 500.0, "荣昌区 statistics 2023")
     with loaded.connect() as conn:
-        found = regional_resources(conn, "500153", "2024-06")
+        found = regional_resources(conn, ADMIN, "500153", "2024-06")
     # A sold 30 in each of 2 months: 360 a year; B 50 in 1 month: 600 a year (a scale farm).
     assert found.farms_by_size["100-499"] == 1 and found.farms_by_size["500-999"] == 1
     assert found.farms_by_size["no reports"] == 1 and found.scale_farms == 1
@@ -92,9 +93,9 @@ def test_sizes_capacity_and_load(loaded: Engine) -> None:
 
 def test_breeding_stock_by_breed_where_it_is(loaded: Engine) -> None:
     with loaded.connect() as conn:
-        county = regional_resources(conn, "500153", "2024-06")
-        town_b = regional_resources(conn, "500153100", "2024-06")
-        town_a_august = regional_resources(conn, "500153001", "2024-08")
+        county = regional_resources(conn, ADMIN, "500153", "2024-06")
+        town_b = regional_resources(conn, ADMIN, "500153100", "2024-06")
+        town_a_august = regional_resources(conn, ADMIN, "500153001", "2024-08")
     native = {(b.breed, b.females, b.males) for b in county.native_breeds}
     other = {(b.breed, b.females, b.males) for b in county.other_breeds}
     assert native == {("荣昌猪", 1, 1)} and other == {("大白", 1, 0)}
@@ -117,7 +118,11 @@ def test_farmland_rules(loaded: Engine) -> None:
 
 def test_api_resources(loaded: Engine, server: str) -> None:
     with httpx.Client(base_url=server) as api:
-        found = api.get("/api/v1/resources", params={"region": "500153", "month": "2024-06"})
+        found = api.get(
+            "/api/v1/resources",
+            params={"region": "500153", "month": "2024-06"},
+            headers=bearer(loaded),  # exact: the public's are under disclosure control
+        )
         refused = api.put(
             "/api/v1/resources/farmland", json={"region": "500153", "hectares": 5, "source": "x"}
         )

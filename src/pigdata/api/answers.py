@@ -8,7 +8,9 @@ refresh without each screen re-running the same grouped queries. The same key is
 answer's ETag, so a browser that has it already gets 304 Not Modified and no body.
 
 An answer is also kept by the request that asked for it (path and query), so that the next
-such request is answered before it enters the framework (`pigdata.api.ready`).
+such request is answered before it enters the framework (`pigdata.api.ready`). Only the
+public's requests (without a token) are kept so: an answer may differ by who reads it
+(disclosure control, docs/access.md), and a token must be checked before anything is sent.
 """
 
 from __future__ import annotations
@@ -125,7 +127,7 @@ class KeptAnswers:
 class Answering:
     """The node's kept answers, for one request (which may hold an ETag already)."""
 
-    def __init__(self, kept: KeptAnswers, if_none_match: str | None, target: Target) -> None:
+    def __init__(self, kept: KeptAnswers, if_none_match: str | None, target: Target | None) -> None:
         self._kept = kept
         self._if_none_match = if_none_match
         self._target = target
@@ -140,7 +142,8 @@ class Answering:
 def get_answering(request: Request) -> Answering:
     kept: KeptAnswers = request.app.state.kept_answers
     target = (request.scope["path"], request.scope["query_string"])
-    return Answering(kept, request.headers.get("if-none-match"), target)
+    public = "authorization" not in request.headers
+    return Answering(kept, request.headers.get("if-none-match"), target if public else None)
 
 
 Kept = Annotated[Answering, Depends(get_answering)]

@@ -118,7 +118,7 @@ def zones_command(
         for header in ("premises", "zone", "km", "infected point"):
             table.add_column(header)
         for p in z.premises:
-            table.add_row(p.premises, p.zone, f"{p.distance_km:.3f}", p.infected_point)
+            table.add_row(p.premises, p.zone, f"{p.distance_km:.3f}", p.infected_point or "—")
         console.print(table, markup=False)
     if not found:
         console.print("无有效疫区 / no active zones")

@@ -10,6 +10,7 @@ import orjson
 import typer
 from rich.table import Table
 
+from pigdata.access.principal import ADMIN
 from pigdata.cli._common import console, fail, open_store, principal_for
 from pigdata.domain.capacity_zones import ZONE_NAMES_ZH, Bands
 from pigdata.services import capacity as capacity_service
@@ -72,7 +73,7 @@ def production(
     """Print a region's herd inventory and flows by month, with each month's completeness."""
     engine = open_store()
     with engine.connect() as conn:
-        result = run(lambda: production_statistics(conn, region, first, last, by_part=parts))
+        result = run(lambda: production_statistics(conn, ADMIN, region, first, last, by_part=parts))
     if as_json:
         print_json(result)
         return
@@ -109,7 +110,7 @@ def capacity(
         return
     engine = open_store()
     with engine.connect() as conn:
-        report = run(lambda: capacity_service.capacity_status(conn, region, month))
+        report = run(lambda: capacity_service.capacity_status(conn, ADMIN, region, month))
     if as_json:
         print_json(report)
         return
@@ -154,7 +155,7 @@ def capacity(
 def _capacity_of_parts(region: str, month: str, as_json: bool) -> None:
     engine = open_store()
     with engine.connect() as conn:
-        result = run(lambda: parts_capacity(conn, region, month))
+        result = run(lambda: parts_capacity(conn, ADMIN, region, month))
     if as_json:
         print_json(result)
         return
@@ -292,7 +293,7 @@ def resources(region: Region, month: Month, as_json: AsJson = False) -> None:
     """Print a region's farms by size, capacity in use, breeding stock by breed, manure load."""
     engine = open_store()
     with engine.connect() as conn:
-        found = run(lambda: resources_service.regional_resources(conn, region, month))
+        found = run(lambda: resources_service.regional_resources(conn, ADMIN, region, month))
     if as_json:
         print_json(found)
         return

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pigdata.domain.disclosure_rules import RULE
+
 
 @dataclass(frozen=True, slots=True)
 class Constant:
@@ -30,6 +32,6 @@ LACTATION_DAYS = Constant(
 # Services that could farrow in a month were made about 114 days (3.8 months) before it.
 FARROWING_LAG_MONTHS = 4
 # DOMAIN.md: benchmarks report the top 10 %, median and bottom 10 % and never show a group
-# smaller than 5 farms.
-MIN_GROUP = 5
+# smaller than the disclosure rule's minimum (5 farms).
+MIN_GROUP = RULE.min_contributors
 PERCENTILES = (10.0, 50.0, 90.0)

@@ -2,9 +2,12 @@
 population statistics. Evaluation and mating plans are in `breeding_plans`.
 
 Who sees what: the public gets a herdbook's aggregates (size, mean F, Ne, risk class);
-per-animal results need a token. A farm sees the animals of its own herd only; government
-and admin see every herdbook animal. Computations always use the whole herdbook, since an
-animal's inbreeding depends on ancestors kept anywhere.
+per-animal results need a token. An animal's results belong to its herd, the premises that
+keeps it: a farm sees the animals of its own herd, a government those of herds kept inside
+its region (a herd not registered as premises is placed by its code's county digits, as a
+registration code starts with its county's code), an admin every animal; an animal of no
+herd is an admin's only. Computations always use the whole herdbook, since an animal's
+inbreeding depends on ancestors kept anywhere.
 """
 
 from __future__ import annotations
@@ -129,12 +132,27 @@ def load_herdbook(conn: Connection, code: str = "") -> Herdbook:
     return book
 
 
-def visible_rows(book: Herdbook, who: Principal) -> np.ndarray:
+def visible_rows(conn: Connection, book: Herdbook, who: Principal) -> np.ndarray:
     """Give a mask of the animals whose own results the principal may see."""
     require_records_access(who)
+    if who.role is Role.admin:
+        return np.ones(book.pedigree.size, dtype=bool)
+    herds = visible_herds(conn, who, {h for h in book.herd if h is not None})
+    return np.array([h in herds for h in book.herd], dtype=bool)
+
+
+def visible_herds(conn: Connection, who: Principal, herds: set[str]) -> set[str]:
+    """Give those of some herds (premises codes) that keep animals inside a principal's view."""
     if who.role is Role.farm:
-        return np.array([h == who.scope for h in book.herd], dtype=bool)
-    return np.ones(book.pedigree.size, dtype=bool)
+        return herds & {who.scope or ""}
+    p = t.premises
+    townships: dict[str, str] = {}
+    listed = sorted(herds)
+    for start in range(0, len(listed), 1000):  # bound the IN list
+        chunk = listed[start : start + 1000]
+        query = sa.select(p.c.code, p.c.township).where(p.c.code.in_(chunk))
+        townships.update((str(c), str(w)) for c, w in conn.execute(query))
+    return {h for h in herds if who.covers_premises(h, townships.get(h))}
 
 
 # --- herdbooks and checks ----------------------------------------------------------------
@@ -235,7 +253,7 @@ def inbreeding_report(
     rows: tuple[AnimalInbreeding, ...] = ()
     visible = 0
     if who.role is not Role.public:
-        mask = visible_rows(book, who)
+        mask = visible_rows(conn, book, who)
         order = [i for i in np.argsort(-f, kind="stable").tolist() if mask[i]]
         visible = len(order)
         rows = tuple(
@@ -282,7 +300,7 @@ def kinship_report(
         )
     book = load_herdbook(conn, code)
     rows = book.rows_of(ids)
-    mask = visible_rows(book, who)
+    mask = visible_rows(conn, book, who)
     if not mask[rows].all():
         raise Forbidden(who, "所选个体", "the chosen animals")
     matrix = kinship(book.pedigree, rows)

@@ -23,7 +23,13 @@ from pigdata.breeding.evaluation import Records, evaluate
 from pigdata.breeding.mating import plan_matings
 from pigdata.breeding.pedigree import FloatArray, IntArray
 from pigdata.domain.conservation import NY_T_3451_2019
-from pigdata.services.breeding import BreedingInputError, Herdbook, load_herdbook, visible_rows
+from pigdata.services.breeding import (
+    BreedingInputError,
+    Herdbook,
+    load_herdbook,
+    visible_herds,
+    visible_rows,
+)
 from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
 
@@ -140,7 +146,7 @@ def evaluation_report(
 ) -> EvaluationReport:
     """Give breeding values by single- or multi-trait animal-model BLUP, best first."""
     book = load_herdbook(conn, code)
-    mask = visible_rows(book, who)
+    mask = visible_rows(conn, book, who)
     rows = _phenotypes(conn, code, traits)
     if not traits or not rows:
         raise BreedingInputError(
@@ -242,8 +248,10 @@ def mating_plan_report(
     """
     if who.role is Role.farm and herd != who.scope:
         raise Forbidden(who, "其他场的配种计划", "another herd's mating plan")
+    if herd is not None and who.role is Role.government and not visible_herds(conn, who, {herd}):
+        raise Forbidden(who, f"辖区外场 {herd} 的配种计划", f"the mating plan of herd {herd}")
     book = load_herdbook(conn, code)
-    mask = visible_rows(book, who)
+    mask = visible_rows(conn, book, who)
     if boars is not None and sows is not None:
         boar_rows, sow_rows = book.rows_of(boars), book.rows_of(sows)
     else:

@@ -6,6 +6,10 @@ nation), or else from a derived default: the mean monthly breeding-sow inventory
 region's first 12 reported months. The default is labelled as derived in every answer; it is
 not an official figure. Zone bands come from the region's own setting or the nearest
 enclosing region's, else from the national rule set in force in the month.
+
+A reader not entitled to the region's records gets the months under disclosure control
+(`pigdata.services.disclosure`): a withheld month's sows, ratio, zone and change are null,
+and so is every ratio and zone when the derived normal holding rests on a withheld month.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from pigdata.domain.capacity_zones import (
     Zone,
     rule_set_on,
 )
+from pigdata.domain.disclosure_rules import DERIVED
+from pigdata.services import disclosure
 from pigdata.services.herd_totals import farm_sums
 from pigdata.services.production import registered_farms
 from pigdata.services.regional import (
@@ -48,9 +54,10 @@ HISTORY_MONTHS = 12
 class NormalHolding:
     """A normal holding and where it comes from: configured, national or derived."""
 
-    sows: int
+    sows: int | None  # None: derived from months withheld from the reader
     basis: str  # "configured" | "national" | "derived"
     source: str
+    withheld: str | None = None  # the rule the derived figure breaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +65,14 @@ class ZoneMonth:
     """One month of a region: sows, their share of the normal holding, the zone."""
 
     month: str
-    breeding_sows: int
+    breeding_sows: int | None  # None: withheld
     reporting_farms: int
     registered_farms: int
     completeness_pct: float | None
     ratio_pct: float | None
     zone: Zone | None
     change_pct: float | None  # month on month, of the breeding sows
+    withheld: dict[str, str] = field(default_factory=dict)  # figure -> the rule it breaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,30 +176,69 @@ def _zone_months(
     months: list[str],
     reported: dict[str, tuple[int, int]],
     registered: dict[tuple[str, str], int],
-    holding: int | None,
+    holding: NormalHolding | None,
     bands: Bands,
+    hidden: dict[str, disclosure.Withheld],
 ) -> list[ZoneMonth]:
     zoned: list[ZoneMonth] = []
     previous: int | None = None
+    previous_hidden = False
+    sows_of_holding = holding.sows if holding else None
     for month in months:
         reporting, sows = reported.get(month, (0, 0))
         farms = registered.get(("", month), 0)
-        ratio = round(100.0 * sows / holding, 2) if holding and reporting else None
+        ratio = round(100.0 * sows / sows_of_holding, 2) if sows_of_holding and reporting else None
         change = round(100.0 * (sows - previous) / previous, 2) if previous and reporting else None
+        withheld = dict(hidden.get(month, {}))
+        if holding is not None and holding.withheld:
+            withheld.setdefault("ratio_pct", DERIVED)
+        disclosure.derive(withheld, "ratio_pct", "breeding_sows")
+        disclosure.derive(withheld, "zone", "ratio_pct")
+        if previous_hidden:
+            withheld.setdefault("change_pct", DERIVED)
+        disclosure.derive(withheld, "change_pct", "breeding_sows")
+        shown_ratio = None if ratio is None else disclosure.shown(ratio, "ratio_pct", withheld)
         zoned.append(
             ZoneMonth(
                 month,
-                sows,
+                disclosure.shown(sows, "breeding_sows", withheld),
                 reporting,
                 farms,
                 round(100.0 * reporting / farms, 1) if farms else None,
-                ratio,
-                bands.zone(ratio) if ratio is not None else None,
-                change,
+                shown_ratio,
+                bands.zone(shown_ratio) if shown_ratio is not None else None,
+                None if change is None else disclosure.shown(change, "change_pct", withheld),
+                dict(sorted(withheld.items())),
             )
         )
         previous = sows if reporting else None
+        previous_hidden = "breeding_sows" in withheld
     return zoned
+
+
+def _controlled_months(conn: Connection, prefix: str, month: str) -> dict[str, disclosure.Withheld]:
+    """Give what each month of the capacity window withholds from a controlled reader."""
+    cells = disclosure.herd_cells(
+        conn,
+        prefix,
+        shift_month(month, -119),
+        month,
+        None,
+        disclosure.herd_measures("breeding_sows"),
+    )
+    return {m: disclosure.judge(row) for (_, m), row in cells.items()}
+
+
+def _hide_holding(
+    holding: NormalHolding | None, hidden: dict[str, disclosure.Withheld], by_month: dict[str, int]
+) -> NormalHolding | None:
+    """Give the normal holding, null when it is derived from a month withheld."""
+    if holding is None or holding.basis != "derived":
+        return holding
+    reference = sorted(by_month)[:DEFAULT_REFERENCE_MONTHS]
+    if not any(hidden.get(m) for m in reference):
+        return holding
+    return NormalHolding(None, holding.basis, holding.source, DERIVED)
 
 
 def _alerts(months: list[ZoneMonth]) -> list[ZoneAlert]:
@@ -202,7 +249,7 @@ def _alerts(months: list[ZoneMonth]) -> list[ZoneAlert]:
     return alerts
 
 
-def capacity_status(conn: Connection, region: str, month: str) -> CapacityReport:
+def capacity_status(conn: Connection, who: Principal, region: str, month: str) -> CapacityReport:
     """Give a region's capacity status in a month, its last 12 months and zone alerts.
 
     The zone of every month of the history is judged with the bands and normal holding in
@@ -215,9 +262,13 @@ def capacity_status(conn: Connection, region: str, month: str) -> CapacityReport
     settings = settings_in_force(conn, place, month)
     bands, bands_source, rules = bands_for(place, month, settings)
     holding = normal_holding(place, rules, settings, by_month)
+    hidden: dict[str, disclosure.Withheld] = {}
+    if not disclosure.exact_for(who, place.prefix):
+        hidden = _controlled_months(conn, place.prefix, month)
+        holding = _hide_holding(holding, hidden, by_month)
     months = month_range(shift_month(month, -HISTORY_MONTHS), month)
     registered = registered_farms(conn, place.prefix, months, None)
-    zoned = _zone_months(months, reported, registered, holding.sows if holding else None, bands)
+    zoned = _zone_months(months, reported, registered, holding, bands, hidden)
     history = zoned[1:]
     return CapacityReport(
         region=place.code,

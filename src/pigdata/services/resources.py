@@ -1,16 +1,22 @@
 """Regional resources: farms by size class, capacity in use, breeding stock by breed, and the
-manure load per hectare of farmland (in pig equivalents) where farmland is configured."""
+manure load per hectare of farmland (in pig equivalents) where farmland is configured.
+
+Counts of farms are published as they are; places, herds and breeding stock are figures of
+farms, given under disclosure control to a reader not entitled to the region's records
+(`pigdata.services.disclosure`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import Principal
+from pigdata.domain.disclosure_rules import Cell
 from pigdata.domain.regional_resources import (
     BREEDING_AGE_DAYS,
     NATIVE_BREEDS,
@@ -20,6 +26,7 @@ from pigdata.domain.regional_resources import (
     SIZE_CLASSES,
     SIZE_CLASSES_SOURCE,
 )
+from pigdata.services import disclosure
 from pigdata.services.capacity import require_settings_access
 from pigdata.services.regional import (
     InvalidQuery,
@@ -37,15 +44,16 @@ class CapacityUse:
     """Places on registered farms and the share the month's reports fill."""
 
     registered_farms: int
-    sow_places: int
-    finishing_places: int
+    sow_places: int | None  # None (here and below): withheld, or nothing to divide by
+    finishing_places: int | None
     reporting_farms: int
-    sows_on_reporting_farms: int
-    sow_places_of_reporting_farms: int
-    growing_pigs_on_reporting_farms: int  # piglets and finishers
-    finishing_places_of_reporting_farms: int
+    sows_on_reporting_farms: int | None
+    sow_places_of_reporting_farms: int | None
+    growing_pigs_on_reporting_farms: int | None  # piglets and finishers
+    finishing_places_of_reporting_farms: int | None
     sow_places_used_pct: float | None
     finishing_places_used_pct: float | None
+    withheld: dict[str, str] = field(default_factory=dict)  # figure -> the rule it breaks
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +62,22 @@ class BreedStock:
 
     breed: str
     native: bool
-    females: int
-    males: int
+    females: int | None  # None: withheld
+    males: int | None
+    withheld: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class ManureLoad:
     """Pigs on hand in pig equivalents, and per hectare of farmland where it is configured."""
 
-    pig_equivalents: float
+    pig_equivalents: float | None  # None: withheld
     farmland_ha: float | None
     farmland_source: str | None
     per_hectare: float | None
     conversion: dict[str, float]
     conversion_source: str
+    withheld: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,44 +133,110 @@ def _farm_sizes(conn: Connection, prefix: str, month: str) -> tuple[dict[str, in
     return by_size, int(np.count_nonzero(output >= SCALE_FARM_HEAD_PER_YEAR))
 
 
-def _capacity(conn: Connection, prefix: str, month: str) -> tuple[CapacityUse, dict[str, int]]:
+def _capacity(
+    conn: Connection, prefix: str, month: str, exact: bool
+) -> tuple[CapacityUse, dict[str, int], disclosure.Withheld]:
+    """Give the capacity in use, the stock on reporting farms and what a controlled reader
+    is not shown of either."""
     h, p = t.herd_reports, t.premises
     in_region = sa.and_(p.c.premises_type == "farm", township_in(p.c.township, prefix))
-    places = (sa.func.sum(p.c.capacity_sows), sa.func.sum(p.c.capacity_finishing))
+    place_columns = (p.c.capacity_sows, p.c.capacity_finishing)
     registered = conn.execute(
-        sa.select(sa.func.count(), *places).where(in_region, registered_on(*month_bounds(month)))
+        sa.select(sa.func.count(), *_sums_and_tops(place_columns)).where(
+            in_region, registered_on(*month_bounds(month))
+        )
     ).one()
     names = tuple(PIG_EQUIVALENTS)
+    growing = h.c.piglets + h.c.finishers
     reported = conn.execute(
         sa.select(
             sa.func.count(),
-            *places,
-            *(sa.func.sum(h.c[n]) for n in names),
+            *_sums_and_tops((*place_columns, *(h.c[n] for n in names), growing)),
         )
         .select_from(h.join(p, p.c.code == h.c.premises))
         .where(in_region, h.c.month == month)
     ).one()
-    stock = {n: int(v or 0) for n, v in zip(names, reported[3:], strict=True)}
-    sows, growing = stock["breeding_sows"], stock["piglets"] + stock["finishers"]
-    sow_places, finishing_places = int(reported[1] or 0), int(reported[2] or 0)
-    use = CapacityUse(
-        registered_farms=int(registered[0]),
-        sow_places=int(registered[1] or 0),
-        finishing_places=int(registered[2] or 0),
-        reporting_farms=int(reported[0]),
-        sows_on_reporting_farms=sows,
-        sow_places_of_reporting_farms=sow_places,
-        growing_pigs_on_reporting_farms=growing,
-        finishing_places_of_reporting_farms=finishing_places,
-        sow_places_used_pct=round(100.0 * sows / sow_places, 1) if sow_places else None,
-        finishing_places_used_pct=(
-            round(100.0 * growing / finishing_places, 1) if finishing_places else None
-        ),
+    places = _cells(registered, ("sow_places", "finishing_places"))
+    on_farms = _cells(
+        reported,
+        ("sow_places_of_reporting_farms", "finishing_places_of_reporting_farms", *names, "growing"),
     )
-    return use, stock
+    stock = {n: int(on_farms[n].total) for n in names}
+    withheld = {} if exact else disclosure.judge({**places, **on_farms})
+    _rename(withheld, "breeding_sows", "sows_on_reporting_farms")
+    _rename(withheld, "growing", "growing_pigs_on_reporting_farms")
+    disclosure.derive(
+        withheld, "sow_places_used_pct", "sows_on_reporting_farms", "sow_places_of_reporting_farms"
+    )
+    disclosure.derive(
+        withheld,
+        "finishing_places_used_pct",
+        "growing_pigs_on_reporting_farms",
+        "finishing_places_of_reporting_farms",
+    )
+    stock_withheld = {n: r for n, r in withheld.items() if n in names}
+    for n in (*names, "growing"):
+        withheld.pop(n, None)  # the stock is shown through the manure load only
+    use = _capacity_use(int(registered[0]), int(reported[0]), places, on_farms, withheld)
+    return use, stock, stock_withheld
 
 
-def _breeding_stock(conn: Connection, prefix: str, month: str) -> list[BreedStock]:
+def _sums_and_tops(columns: tuple[sa.ColumnElement[int], ...]) -> list[sa.ColumnElement[int]]:
+    return [agg(c) for c in columns for agg in (sa.func.sum, sa.func.max)]
+
+
+def _cells(row: Any, names: tuple[str, ...]) -> disclosure.Cells:
+    return {n: disclosure.cell(row[0], row[1 + 2 * i], row[2 + 2 * i]) for i, n in enumerate(names)}
+
+
+def _rename(withheld: disclosure.Withheld, old: str, new: str) -> None:
+    if old in withheld:
+        withheld[new] = withheld[old]
+
+
+def _capacity_use(
+    registered: int,
+    reporting: int,
+    places: disclosure.Cells,
+    on_farms: disclosure.Cells,
+    withheld: disclosure.Withheld,
+) -> CapacityUse:
+    def value(cells: disclosure.Cells, key: str, name: str) -> int | None:
+        return disclosure.shown(int(cells[key].total), name, withheld)
+
+    sows, growing = int(on_farms["breeding_sows"].total), int(on_farms["growing"].total)
+    sow_places = int(on_farms["sow_places_of_reporting_farms"].total)
+    finishing_places = int(on_farms["finishing_places_of_reporting_farms"].total)
+    sow_pct = round(100.0 * sows / sow_places, 1) if sow_places else None
+    finishing_pct = round(100.0 * growing / finishing_places, 1) if finishing_places else None
+    return CapacityUse(
+        registered_farms=registered,
+        sow_places=value(places, "sow_places", "sow_places"),
+        finishing_places=value(places, "finishing_places", "finishing_places"),
+        reporting_farms=reporting,
+        sows_on_reporting_farms=value(on_farms, "breeding_sows", "sows_on_reporting_farms"),
+        sow_places_of_reporting_farms=value(
+            on_farms, "sow_places_of_reporting_farms", "sow_places_of_reporting_farms"
+        ),
+        growing_pigs_on_reporting_farms=value(
+            on_farms, "growing", "growing_pigs_on_reporting_farms"
+        ),
+        finishing_places_of_reporting_farms=value(
+            on_farms, "finishing_places_of_reporting_farms", "finishing_places_of_reporting_farms"
+        ),
+        sow_places_used_pct=disclosure.shown(sow_pct, "sow_places_used_pct", withheld)
+        if sow_pct is not None
+        else None,
+        finishing_places_used_pct=disclosure.shown(
+            finishing_pct, "finishing_places_used_pct", withheld
+        )
+        if finishing_pct is not None
+        else None,
+        withheld=dict(sorted(withheld.items())),
+    )
+
+
+def _breeding_stock(conn: Connection, prefix: str, month: str, exact: bool) -> list[BreedStock]:
     """Give the live, intact, tagged pigs of breeding age whose last known place is in the
     region at the end of the month: the destination of the last movement carrying the tag
     by then, else the premises of birth."""
@@ -198,42 +274,75 @@ def _breeding_stock(conn: Connection, prefix: str, month: str) -> list[BreedStoc
     located = sa.union_all(
         candidates(born_here), candidates(sa.and_(a.c.ear_tag.in_(moved_in), ~born_here))
     ).subquery()
-    query = (
-        sa.select(located.c.breed, located.c.sex, sa.func.count())
+    by_place = (
+        sa.select(located.c.breed, located.c.sex, sa.func.count().label("head"))
         .where(premises_in(located.c["at"], prefix))
-        .group_by(located.c.breed, located.c.sex)
+        .group_by(located.c.breed, located.c.sex, located.c["at"])
+        .subquery()
     )
-    counts: dict[str, dict[str, int]] = {}
-    for breed, sex, n in conn.execute(query):
-        counts.setdefault(str(breed), {})[str(sex)] = int(n)
+    cells: dict[str, dict[str, Cell]] = {}
+    for (breed, sex), one in disclosure.group_cells(
+        conn, by_place, ("breed", "sex"), "head"
+    ).items():
+        cells.setdefault(str(breed), {})[_SEXES[str(sex)]] = one
     return [
-        BreedStock(b, b in NATIVE_BREEDS, c.get("female", 0), c.get("male", 0))
-        for b, c in sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+        _breed(b, c, exact) for b, c in sorted(cells.items(), key=lambda kv: (-_head(kv[1]), kv[0]))
     ]
 
 
-def _manure(conn: Connection, region: str, stock: dict[str, int]) -> ManureLoad:
+_SEXES = {"female": "females", "male": "males"}
+
+
+def _head(cells: dict[str, Cell]) -> float:
+    return sum(c.total for c in cells.values())
+
+
+def _breed(breed: str, cells: dict[str, Cell], exact: bool) -> BreedStock:
+    withheld = {} if exact else disclosure.judge(cells)
+    females, males = (int(cells[s].total) if s in cells else 0 for s in ("females", "males"))
+    return BreedStock(
+        breed,
+        breed in NATIVE_BREEDS,
+        disclosure.shown(females, "females", withheld),
+        disclosure.shown(males, "males", withheld),
+        dict(sorted(withheld.items())),
+    )
+
+
+def _manure(
+    conn: Connection, region: str, stock: dict[str, int], stock_withheld: disclosure.Withheld
+) -> ManureLoad:
     f = t.farmland_settings
     land = conn.execute(sa.select(f.c.hectares, f.c.source).where(f.c.region == region)).first()
     equivalents = sum(stock[n] * factor for n, factor in PIG_EQUIVALENTS.items())
     hectares = float(land.hectares) if land else None
+    withheld = dict(stock_withheld)
+    disclosure.derive(withheld, "pig_equivalents", *stock_withheld)
+    disclosure.derive(withheld, "per_hectare", "pig_equivalents")
+    shown = {k: v for k, v in withheld.items() if k in ("pig_equivalents", "per_hectare")}
+    per_hectare = round(equivalents / hectares, 3) if hectares else None
     return ManureLoad(
-        pig_equivalents=round(equivalents, 1),
+        pig_equivalents=disclosure.shown(round(equivalents, 1), "pig_equivalents", shown),
         farmland_ha=hectares,
         farmland_source=str(land.source) if land else None,
-        per_hectare=round(equivalents / hectares, 3) if hectares else None,
+        per_hectare=None if per_hectare is None or "per_hectare" in shown else per_hectare,
         conversion=dict(PIG_EQUIVALENTS),
         conversion_source=PIG_EQUIVALENTS_SOURCE,
+        withheld=shown,
     )
 
 
-def regional_resources(conn: Connection, region: str, month: str) -> RegionalResources:
-    """Give a region's farms by size, capacity in use, breeding stock by breed and manure load."""
+def regional_resources(
+    conn: Connection, who: Principal, region: str, month: str
+) -> RegionalResources:
+    """Give a region's farms by size, capacity in use, breeding stock by breed and manure load
+    (under disclosure control for a reader not entitled to the region's records)."""
     place = resolve(region)
+    exact = disclosure.exact_for(who, place.prefix)
     by_size, scale = _farm_sizes(conn, place.prefix, month)
-    use, stock = _capacity(conn, place.prefix, month)
-    breeds = _breeding_stock(conn, place.prefix, month)
-    manure = _manure(conn, place.code, stock)
+    use, stock, stock_withheld = _capacity(conn, place.prefix, month, exact)
+    breeds = _breeding_stock(conn, place.prefix, month, exact)
+    manure = _manure(conn, place.code, stock, stock_withheld)
     notes = []
     if manure.farmland_ha is None:
         notes.append(

@@ -34,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "loading": ("加载中……", "Loading…"),
     "error.load": ("数据加载失败", "Could not load the data"),
     "none": ("暂无数据", "No data"),
+    "withheld": (
+        "保密：上报场户过少或由一家主导（统计披露控制）",
+        "Withheld: too few farms, or one farm most of it (disclosure control)",
+    ),
     "updated": ("更新于", "Updated at"),
     "overview.heading": ("总览", "Overview"),
     "overview.region": ("地区", "Region"),

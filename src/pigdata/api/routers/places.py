@@ -8,9 +8,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from pigdata.api.answers import Kept
-from pigdata.api.deps import Conn, SettingsDep
+from pigdata.api.deps import Conn, SettingsDep, Who
 from pigdata.domain import regions
 from pigdata.ingest.pipeline import today_in
+from pigdata.services import disclosure
 from pigdata.services.overview import Overview, region_overview
 
 router = APIRouter(prefix="/api/v1", tags=["regions"])
@@ -38,9 +39,11 @@ def get_children(code: str) -> list[dict[str, Any]]:
 
 
 @router.get("/stats/overview", response_model=Overview)
-def overview(conn: Conn, settings: SettingsDep, kept: Kept, region: str = "500153") -> Response:
-    """Give a region's aggregates (public): premises by type, latest herd month, movements."""
+def overview(
+    conn: Conn, who: Who, settings: SettingsDep, kept: Kept, region: str = "500153"
+) -> Response:
+    """Give a region's aggregates (public, under disclosure control): premises by type, latest
+    herd month, movements."""
     today = today_in(settings.timezone)  # the 30-day window moves with the day: in the key
-    return kept.answer(
-        conn, ("overview", region, today), lambda: region_overview(conn, region, today)
-    )
+    key = ("overview", region, today, disclosure.view_key(who, region))
+    return kept.answer(conn, key, lambda: region_overview(conn, who, region, today))

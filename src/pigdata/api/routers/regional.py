@@ -1,6 +1,7 @@
 """Public aggregates of a region for the display centre's drill-down (no premises named).
 
-Answers are kept until the ledger grows (`pigdata.api.answers`).
+Answers are kept until the ledger grows (`pigdata.api.answers`), apart for readers who see
+them exact and those who see them under disclosure control.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from pigdata.api.answers import Kept
-from pigdata.api.deps import Conn
+from pigdata.api.deps import Conn, Who
+from pigdata.services import disclosure
 from pigdata.services.drilldown import (
     Breakdown,
     MonthFigures,
@@ -21,13 +23,16 @@ router = APIRouter(prefix="/api/v1/stats/regions", tags=["regions"])
 
 
 @router.get("/{code}/breakdown", response_model=Breakdown)
-def get_breakdown(code: str, conn: Conn, kept: Kept) -> Response:
+def get_breakdown(code: str, conn: Conn, who: Who, kept: Kept) -> Response:
     """Give each part of a region (100000 = the nation) with its farms, sow capacity and the
-    latest month's breeding sows and inventory (public)."""
-    return kept.answer(conn, ("breakdown", code), lambda: region_breakdown(conn, code))
+    latest month's breeding sows and inventory (public, under disclosure control)."""
+    key = ("breakdown", code, disclosure.view_key(who, code))
+    return kept.answer(conn, key, lambda: region_breakdown(conn, who, code))
 
 
 @router.get("/{code}/history", response_model=list[MonthFigures])
-def get_history(code: str, conn: Conn, kept: Kept) -> Response:
-    """Give a region's herd totals and head slaughtered, month by month (public)."""
-    return kept.answer(conn, ("history", code), lambda: region_history(conn, code))
+def get_history(code: str, conn: Conn, who: Who, kept: Kept) -> Response:
+    """Give a region's herd totals and head slaughtered, month by month (public, under
+    disclosure control)."""
+    key = ("history", code, disclosure.view_key(who, code))
+    return kept.answer(conn, key, lambda: region_history(conn, who, code))

@@ -13,7 +13,7 @@ from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, EngineDep, Who
 from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
-from pigdata.services import capacity, performance, resources
+from pigdata.services import capacity, disclosure, performance, resources
 from pigdata.services.capacity_parts import PartsCapacity, parts_capacity
 from pigdata.services.production import RegionProduction, production_statistics
 from pigdata.services.regional import InvalidQuery
@@ -35,34 +35,38 @@ def answer(call: Callable[[], T]) -> T:
 @router.get("/stats/production")
 def production(
     conn: Conn,
+    who: Who,
     region: str,
     first: Annotated[str, Query(alias="from", pattern=r"^\d{4}-\d{2}$")],
     last: Annotated[str, Query(alias="to", pattern=r"^\d{4}-\d{2}$")],
     parts: bool = False,
 ) -> RegionProduction:
-    """Give a region's herd inventory and flows by month, each with its completeness (public).
+    """Give a region's herd inventory and flows by month, each with its completeness (public,
+    under disclosure control outside the caller's region: docs/access.md).
 
     `region` is a division code of any level or 100000 for the nation; with `parts=true` the
     divisions one level down come too.
     """
-    return answer(lambda: production_statistics(conn, region, first, last, by_part=parts))
+    return answer(lambda: production_statistics(conn, who, region, first, last, by_part=parts))
 
 
 @router.get("/capacity", response_model=capacity.CapacityReport)
-def capacity_status(conn: Conn, kept: Kept, region: str, month: MonthParam) -> Response:
-    """Give a region's breeding sows against its normal holding: zone, change, alerts (public)."""
+def capacity_status(conn: Conn, who: Who, kept: Kept, region: str, month: MonthParam) -> Response:
+    """Give a region's breeding sows against its normal holding: zone, change, alerts (public,
+    under disclosure control outside the caller's region)."""
     # kept while the store's version stands, which takes in the capacity settings
-    key = ("capacity", region, month)
+    key = ("capacity", region, month, disclosure.view_key(who, region))
     return kept.answer(
-        conn, key, lambda: answer(lambda: capacity.capacity_status(conn, region, month))
+        conn, key, lambda: answer(lambda: capacity.capacity_status(conn, who, region, month))
     )
 
 
 @router.get("/capacity/parts", response_model=PartsCapacity)
-def capacity_of_parts(conn: Conn, kept: Kept, region: str, month: MonthParam) -> Response:
-    """Give the capacity zone in a month of each part of a region, for a map (public)."""
-    key = ("capacity-parts", region, month)
-    return kept.answer(conn, key, lambda: answer(lambda: parts_capacity(conn, region, month)))
+def capacity_of_parts(conn: Conn, who: Who, kept: Kept, region: str, month: MonthParam) -> Response:
+    """Give the capacity zone in a month of each part of a region, for a map (public, under
+    disclosure control outside the caller's region)."""
+    key = ("capacity-parts", region, month, disclosure.view_key(who, region))
+    return kept.answer(conn, key, lambda: answer(lambda: parts_capacity(conn, who, region, month)))
 
 
 class CapacitySettingIn(BaseModel):
@@ -134,10 +138,13 @@ def region_performance(
 
 
 @router.get("/resources")
-def regional_resources(conn: Conn, region: str, month: MonthParam) -> resources.RegionalResources:
+def regional_resources(
+    conn: Conn, who: Who, region: str, month: MonthParam
+) -> resources.RegionalResources:
     """Give a region's farms by size class, capacity in use, breeding stock by breed (native
-    breeds on their own) and manure load in pig equivalents per hectare (public)."""
-    return answer(lambda: resources.regional_resources(conn, region, month))
+    breeds on their own) and manure load in pig equivalents per hectare (public, under
+    disclosure control outside the caller's region)."""
+    return answer(lambda: resources.regional_resources(conn, who, region, month))
 
 
 class FarmlandIn(BaseModel):

@@ -1,8 +1,9 @@
 """The animal-health picture of a day: active zones, premises under restriction, blocked moves.
 
 Blocked movements are the rows refused by movement control (rules `health.*`) in uploads
-started in the seven days up to the day. Which premises are restricted is given to
-government and admin callers only; everyone sees the counts.
+started in the seven days up to the day. Which premises are restricted is given as the zones
+give them (`pigdata.services.health.zoning`): an admin every one, a government those in its
+region, a farm itself; everyone sees the counts.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pigdata.access.principal import ADMIN, Principal, Role
+from pigdata.access.principal import ADMIN, Principal
 from pigdata.services.health.zones import (
     INFECTED_POINT,
     INFECTED_ZONE,
     THREATENED_ZONE,
 )
-from pigdata.services.health.zoning import outbreak_zones
+from pigdata.services.health.zoning import outbreak_zones, visible_codes
 from pigdata.store import tables as t
 
 BLOCKED_WINDOW_DAYS = 7
@@ -66,7 +67,7 @@ def _blocked(conn: Connection, day: date) -> dict[str, int]:
 
 def health_overview(conn: Connection, who: Principal, day: date) -> HealthOverview:
     """Give the animal-health overview of a day."""
-    zones = outbreak_zones(conn, ADMIN, day)  # counts for all; the list below by role
+    zones = outbreak_zones(conn, ADMIN, day)  # counts for all; the list below by scope
     restricted: dict[str, str] = {}
     for z in zones:
         for p in z.premises:
@@ -85,12 +86,11 @@ def health_overview(conn: Connection, who: Principal, day: date) -> HealthOvervi
         )
         for z in zones
     ]
+    visible = visible_codes(conn, who, restricted)
     return HealthOverview(
         day=day,
         active_zones=active,
         restricted_premises=len(restricted),
-        restricted=dict(sorted(restricted.items()))
-        if who.role in (Role.admin, Role.government)
-        else {},
+        restricted={code: zone for code, zone in sorted(restricted.items()) if code in visible},
         blocked_last_week=_blocked(conn, day),
     )

@@ -1,16 +1,23 @@
 """The premises inside an outbreak's zones, and the zones as GeoJSON (RFC 7946).
 
-The zones themselves are public, as the authorities announce them; which premises lie inside
-is given to government and admin callers only.
+The zones themselves are public, as the authorities announce them: the outbreak, its dates,
+the infected points' coordinates (the zones' centres), the radii and how many premises lie
+in each zone. Which premises they are is a record of each premises, so a reader is given
+those it may see (docs/access.md): an admin every one, a government those inside its region
+(a county sees its own premises in a zone that reaches into other counties), a farm itself,
+the public none. An infected point the reader may not see keeps its coordinates and loses
+its premises code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 import numpy as np
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import Principal, Role
@@ -26,6 +33,8 @@ from pigdata.services.health.zones import (
     load_points,
     zone_rule,
 )
+from pigdata.services.scope import premises_condition
+from pigdata.store import tables as t
 
 _RING_POINTS = 72  # one vertex every 5 degrees: the chord error at 13 km is under 15 m
 
@@ -37,12 +46,12 @@ class ZonedPremises:
     premises: str
     zone: str  # infected_point, infected_zone or threatened_zone
     distance_km: float
-    infected_point: str
+    infected_point: str | None  # None: a premises the reader may not see
 
 
 @dataclass(frozen=True, slots=True)
 class InfectedPoint:
-    premises: str
+    premises: str | None  # None: a premises the reader may not see
     latitude: float
     longitude: float
 
@@ -56,10 +65,11 @@ class OutbreakZones:
     active: bool
     points: list[InfectedPoint]
     premises: list[ZonedPremises] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # of every premises, seen or not
 
     def count(self, zone: str) -> int:
-        """Give how many premises lie in one zone."""
-        return sum(1 for p in self.premises if p.zone == zone)
+        """Give how many premises lie in one zone (whether the reader may see them or not)."""
+        return self.counts.get(zone, 0)
 
 
 def zone_premises(points: PremisesPoints, outbreak: Outbreak, day: date) -> OutbreakZones:
@@ -96,7 +106,53 @@ def zone_premises(points: PremisesPoints, outbreak: Outbreak, day: date) -> Outb
             )
             point = outbreak.infected_points[int(by[i])]
             zoned.append(ZonedPremises(code, zone, round(float(km[i]), 4), point))
-    return OutbreakZones(outbreak, rule, outbreak.active_on(day), centres, zoned)
+    counts = {z: sum(1 for p in zoned if p.zone == z) for z in ZONES}
+    return OutbreakZones(outbreak, rule, outbreak.active_on(day), centres, zoned, counts)
+
+
+ZONES = (INFECTED_POINT, INFECTED_ZONE, THREATENED_ZONE)
+
+
+def visible_codes(conn: Connection, who: Principal, codes: Iterable[str]) -> set[str]:
+    """Give those of some premises codes that a principal may see."""
+    wanted = set(codes)
+    if who.role is Role.admin:
+        return wanted
+    if who.role is Role.farm:
+        return wanted & {who.scope or ""}
+    if who.role is not Role.government or not wanted:
+        return set()
+    p = t.premises
+    query = sa.select(p.c.code).where(p.c.code.in_(sorted(wanted)), premises_condition(who))
+    return set(conn.execute(query).scalars())
+
+
+def _seen_by(z: OutbreakZones, visible: set[str]) -> OutbreakZones:
+    def shown(code: str | None) -> str | None:
+        return code if code in visible else None
+
+    return replace(
+        z,
+        outbreak=replace(
+            z.outbreak, infected_points=tuple(c for c in z.outbreak.infected_points if c in visible)
+        ),
+        points=[replace(c, premises=shown(c.premises)) for c in z.points],
+        premises=[
+            replace(p, infected_point=shown(p.infected_point))
+            for p in z.premises
+            if p.premises in visible
+        ],
+    )
+
+
+def scoped(conn: Connection, who: Principal, zones: list[OutbreakZones]) -> list[OutbreakZones]:
+    """Give zones as a principal may see them: the premises inside its view only."""
+    if who.role is Role.admin:
+        return zones
+    codes = {p.premises for z in zones for p in z.premises}
+    codes |= {c for z in zones for c in z.outbreak.infected_points}
+    visible = visible_codes(conn, who, codes)
+    return [_seen_by(z, visible) for z in zones]
 
 
 def outbreak_zones(
@@ -113,9 +169,7 @@ def outbreak_zones(
         for b in found
         if not b.infected_points
     ]
-    if who.role not in (Role.admin, Role.government):
-        zones = [OutbreakZones(z.outbreak, z.rule, z.active, z.points, []) for z in zones]
-    return zones
+    return scoped(conn, who, zones)
 
 
 def _circle(lat: float, lon: float, km: float) -> list[list[float]]:

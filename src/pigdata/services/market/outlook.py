@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import ADMIN, Principal, region_prefix
 from pigdata.domain import regions
+from pigdata.domain.disclosure_rules import RULE
 from pigdata.domain.supply_lags import PIG_LAGS, SupplyLags, month_weights
 from pigdata.services.market.weekly import FloatArray, code_prefix
 from pigdata.services.scope import Forbidden
@@ -26,7 +27,7 @@ from pigdata.store import tables as t
 MAX_MONTHS = 10
 # Aggregates of fewer farms would show a farm's own figures (DOMAIN.md: benchmarks never
 # show a group smaller than 5 farms); callers who may see the region's farms are exempt.
-MIN_FARMS_SHOWN = 5
+MIN_FARMS_SHOWN = RULE.min_contributors  # the disclosure rule's threshold
 CALIBRATION_MONTHS = 12
 COLUMNS = ("breeding_sows", "matings", "farrowings", "born_alive", "sold_for_slaughter")
 

@@ -8,11 +8,16 @@ PigData.section("headline", async (element, { region, get }) => {
     get(`${base}/history`),
     region === "100000" ? null : get(`/api/v1/stats/overview?region=${region}`),
   ]);
-  const sum = (field) => breakdown.areas.reduce((total, area) => total + area[field], 0);
+  // A withheld part (null, disclosure control) leaves a sum of parts unknown: "—", never a
+  // partial total; the herd comes from the region's own month, judged as a whole.
+  const sum = (field) =>
+    breakdown.areas.some((area) => area[field] === null)
+      ? null
+      : breakdown.areas.reduce((total, area) => total + area[field], 0);
   const month = history.find((m) => m.month === breakdown.month);
   PigData.fill(element, {
-    inventory: sum("inventory"),
-    breeding_sows: sum("breeding_sows"),
+    inventory: month ? month.inventory : sum("inventory"),
+    breeding_sows: month ? month.breeding_sows : sum("breeding_sows"),
     capacity_sows: sum("capacity_sows"),
     farms: sum("farms"),
     reporting_farms: sum("reporting_farms"),

@@ -82,12 +82,12 @@
       restricted_premises: overview.restricted_premises,
       blocked_last_week: blocked,
     });
-    // Premises per zone from the overview: public, whereas the zones' own counts come from
-    // their premises lists, which only government and admin tokens receive.
+    // Premises per zone: counts every reader gets (the premises lists are each reader's own
+    // view only).
     const active = new Map(overview.active_zones.map((z) => [z.outbreak_id, z]));
     PigData.table(element.querySelector("tbody"), zones, (z) => [
       `${z.outbreak.outbreak_id} (${PigData.t(`disease.${z.outbreak.disease}`)})`,
-      z.infected_points.map((p) => p.premises).join(", "),
+      z.infected_points.map((p) => p.premises ?? "—").join(", "),
       z.outbreak.zones_from,
       z.outbreak.earliest_lifting,
       z.infected_points.length,

@@ -18,7 +18,11 @@ PigData.section("parts", async (element, { region, get }) => {
     row.append(name);
     for (const value of [area.code, area.farms, area.capacity_sows, area.breeding_sows, area.inventory]) {
       const cell = document.createElement("td");
-      cell.textContent = typeof value === "number" ? PigData.fmt(value) : value;
+      cell.textContent = typeof value === "number" ? PigData.fmt(value) : value ?? "—";
+      if (value === null) {
+        cell.title = PigData.t("withheld"); // null: withheld by disclosure control
+        cell.classList.add("withheld");
+      }
       row.append(cell);
     }
     return row;

@@ -18,7 +18,11 @@
     const first = monthsBefore(month, MONTHS_SHOWN - 1);
     const stats = await get(`/api/v1/stats/production?region=${region}&from=${first}&to=${month}`);
     const months = stats.months;
-    const onHand = (m) => Object.values(m.inventory).reduce((sum, n) => sum + n, 0);
+    // A withheld figure (null, disclosure control) is a gap in the line, never a zero.
+    const onHand = (m) => {
+      const values = Object.values(m.inventory);
+      return values.includes(null) ? null : values.reduce((sum, n) => sum + n, 0);
+    };
     const { drawn } = PigData.chart(element.querySelector(".chart"), {
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -27,8 +31,8 @@
       yAxis: [{ type: "value" }, { type: "value", max: 100, name: "%" }],
       series: [
         { name: t("fig.inventory"), type: "line", data: months.map(onHand) },
-        { name: t("fig.sows"), type: "line", data: months.map((m) => m.inventory.breeding_sows ?? 0) },
-        { name: t("history.sold"), type: "bar", data: months.map((m) => m.flows.sold_for_slaughter ?? 0) },
+        { name: t("fig.sows"), type: "line", data: months.map((m) => m.inventory.breeding_sows ?? null) },
+        { name: t("history.sold"), type: "bar", data: months.map((m) => m.flows.sold_for_slaughter ?? null) },
         { name: t("production.completeness"), type: "line", yAxisIndex: 1, lineStyle: { type: "dotted" },
           data: months.map((m) => m.completeness_pct) },
       ],
