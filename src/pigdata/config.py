@@ -45,6 +45,55 @@ class Settings(BaseSettings):
         description="Seconds a server trusts its last reading of the store's version before it"
         " sends a kept answer; a write by another process shows within this time",
     )
+    # Input limits: what a file or a request may hold before it is refused (docs/ingest.md).
+    max_upload_bytes: int = Field(
+        default=1 << 30,
+        ge=1,
+        description="Largest request body of POST /api/v1/uploads, in bytes; refused (413) while"
+        " it is still being received",
+    )
+    max_uncompressed_bytes: int = Field(
+        default=2 << 30,
+        ge=1,
+        description="Largest total uncompressed size of the parts of an XLSX workbook, in bytes",
+    )
+    max_compression_ratio: int = Field(
+        default=200,
+        ge=1,
+        description="Largest ratio of uncompressed to compressed size of any part of an XLSX"
+        " workbook above 1 MiB (a zip bomb has thousands)",
+    )
+    max_xlsx_part_bytes: int = Field(
+        default=64 << 20,
+        ge=1,
+        description="Largest uncompressed part of an XLSX workbook that is read whole (shared"
+        " strings, styles, the workbook itself); worksheets are streamed",
+    )
+    max_cell_chars: int = Field(
+        default=32_767,
+        ge=1,
+        description="Longest cell or JSON string value, in characters (Excel's own limit);"
+        " a longer one rejects its row",
+    )
+    max_cells_per_row: int = Field(
+        default=16_384,
+        ge=1,
+        description="Most cells in a row or keys in a JSON object (Excel's column limit);"
+        " more rejects the row, or the file when the header row has more",
+    )
+    max_row_bytes: int = Field(
+        default=1 << 20,
+        ge=64,
+        description="Largest row: a JSON Lines line or an XLSX row element in bytes, a CSV"
+        " record in characters; a larger one is rejected without being read whole",
+    )
+    max_json_depth: int = Field(
+        default=32,
+        ge=2,
+        le=200,
+        description="Deepest nesting of a JSON record (records are flat: 2 is a list in an"
+        " object); deeper rejects the record",
+    )
 
 
 @cache

@@ -12,7 +12,6 @@ from starlette.exceptions import HTTPException
 from pigdata.access.tokens import TokenError
 from pigdata.domain.regions import UnknownDivision
 from pigdata.errors import PigdataError
-from pigdata.ingest.readers import UnreadableSource
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -54,10 +53,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(TokenError)
     async def _token(_: Request, exc: TokenError) -> JSONResponse:
         return problem_response(422, "Invalid token request", str(exc))
-
-    @app.exception_handler(UnreadableSource)
-    async def _unreadable(_: Request, exc: UnreadableSource) -> JSONResponse:
-        return problem_response(422, "Unreadable file", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,8 +14,7 @@ from pigdata.cli._common import console, fail, open_store, principal_for, progre
 from pigdata.config import get_settings
 from pigdata.domain.records import RECORD_TYPES
 from pigdata.ingest.pipeline import IngestSummary
-from pigdata.ingest.readers import UnreadableSource
-from pigdata.ingest.uploads import rejects_csv, upload_row
+from pigdata.ingest.uploads import rejects_csv_chunks, upload_row
 from pigdata.projections.rebuild import ledger_size, rebuild_projections
 from pigdata.services.intake import count_rows, ingest_file
 from pigdata.store import tables as t
@@ -73,10 +72,8 @@ def ingest(
     any_rejected = False
     for path in files:
         with progress_bar(path.name, count_rows(path)) as advance:
-            try:
-                summary = ingest_file(engine, settings, path, who=who, kind=kind, on_batch=advance)
-            except UnreadableSource as error:
-                raise fail(str(error)) from error
+            # A file refused whole (unreadable, beyond a limit) is reported by the one handler.
+            summary = ingest_file(engine, settings, path, who=who, kind=kind, on_batch=advance)
         print_summary(path, summary, show)
         any_rejected = any_rejected or summary.rejected > 0
     if strict and any_rejected:
@@ -93,12 +90,17 @@ def rejects(
     with engine.connect() as conn:
         if upload_row(conn, upload_id) is None:
             raise fail(f"上传 {upload_id} 不存在 / upload {upload_id} not found")
-        text = rejects_csv(conn, upload_id)
-    if output is None:
-        console.out(text, end="")
-    else:
-        output.write_text(text, encoding="utf-8-sig")
-        console.print(f"wrote {output}")
+        if output is None:
+            for chunk in rejects_csv_chunks(conn, upload_id):
+                console.out(chunk, end="")
+            return
+        # Written a page at a time; an interrupted download never looks complete.
+        partial = output.with_name(output.name + ".partial")
+        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
+            for chunk in rejects_csv_chunks(conn, upload_id):
+                handle.write(chunk)
+        partial.replace(output)
+    console.print(f"wrote {output}")
 
 
 @app.command()
@@ -106,7 +108,9 @@ def uploads(limit: int = 20) -> None:
     """List the latest uploads with their counts."""
     engine = open_store()
     u = t.uploads
-    table = Table("id", "file", "submitter", "started", "accepted", "rejected", "present")
+    table = Table(
+        "id", "file", "submitter", "started", "accepted", "rejected", "present", "ended early"
+    )
     with engine.connect() as conn:
         for row in conn.execute(sa.select(u).order_by(u.c.id.desc()).limit(limit)):
             table.add_row(
@@ -117,6 +121,7 @@ def uploads(limit: int = 20) -> None:
                 str(row.accepted),
                 str(row.rejected),
                 str(row.duplicates),
+                row.error or "",
             )
     console.print(table)
 

@@ -8,7 +8,6 @@ file's headers (the kind whose required fields are all there).
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,7 +18,21 @@ import orjson
 
 from pigdata.domain.issues import Issue
 from pigdata.domain.records import RECORD_TYPES
+from pigdata.errors import InvalidInput, TooLarge
 from pigdata.ingest.headers import field_for_header, kind_for_text
+from pigdata.ingest.limits import (
+    UNDECODABLE,
+    InputLimits,
+    first_offence,
+    limits_or_default,
+    nested_deeper,
+    row_too_large,
+    shown,
+    shown_cells,
+    too_deep,
+)
+from pigdata.ingest.lines import BoundedLines, line_reader, sample_of
+from pigdata.ingest.xlsx_guard import UnreadableWorkbook, check_workbook
 
 SUFFIXES = (".csv", ".xlsx", ".jsonl", ".ndjson")
 
@@ -113,8 +126,14 @@ class _TextRow(SourceRow):
         return self._shaper.layout
 
 
-class UnreadableSource(ValueError):
+class UnreadableSource(InvalidInput, ValueError):
     """A file that cannot be read at all (unknown format, bad encoding, no header)."""
+
+    rule = "source.unreadable"
+
+    def __init__(self, message: str) -> None:
+        zh, _, en = message.partition(" / ")
+        super().__init__(zh, en or zh)
 
 
 def required_fields(kind: str) -> frozenset[str]:
@@ -189,107 +208,289 @@ class _RowShaper:
         return values
 
 
-def _text_stream(path: Path) -> io.TextIOWrapper:
+def _encoding_of(sample: bytes) -> str:
     # Chinese spreadsheets are often saved as GB18030; try UTF-8 first on a sample.
-    with path.open("rb") as handle:
-        sample = handle.read(1 << 16)
-    encoding = "utf-8-sig"
     try:
         sample.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        if error.start < len(sample) - 4:
-            encoding = "gb18030"
-    return open(path, encoding=encoding, newline="")
+        if error.start < len(sample) - 4:  # not merely a character cut by the sample's end
+            return "gb18030"
+    return "utf-8-sig"
 
 
-def read_csv(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
+def _header_row(
+    source: str, reader: Iterator[list[str]], lines: BoundedLines, limits: InputLimits
+) -> list[str]:
+    """Give a CSV file's header row, refusing the file when it cannot be read or is too large."""
+    headers = next(reader, None)
+    trouble = lines.next_record()
+    if trouble == "too_large":
+        issue = row_too_large(limits)
+        raise TooLarge(f"{source}：表头{issue.zh}", f"{source}: header {issue.en}", rule=issue.rule)
+    if trouble == "undecodable":
+        raise UnreadableSource(f"{source}: 表头{UNDECODABLE.zh} / the header {UNDECODABLE.en}")
+    if not headers:
+        raise UnreadableSource(f"{source}: 文件为空或没有表头 / empty file or no header row")
+    _check_header(source, headers, limits)
+    return headers
+
+
+def _check_header(source: str, headers: Sequence[str], limits: InputLimits) -> None:
+    issue = first_offence(headers, headers, limits)
+    if issue is not None:
+        raise TooLarge(f"{source}：表头{issue.zh}", f"{source}: header {issue.en}", rule=issue.rule)
+
+
+def read_csv(
+    path: Path, kind: str | None = None, limits: InputLimits | None = None
+) -> Iterator[SourceRow]:
     """Give the rows of a CSV file with a header row."""
-    with _text_stream(path) as stream:
-        reader = csv.reader(stream)
-        headers = next(reader, None)
-        if not headers:
-            raise UnreadableSource(f"{path.name}: 文件为空或没有表头 / empty file or no header row")
+    limits = limits_or_default(limits)
+    if csv.field_size_limit() < limits.max_row_bytes:
+        csv.field_size_limit(limits.max_row_bytes)  # our record bound is the one that counts
+    sample = sample_of(path)
+    with path.open("rb") as handle:
+        lines = BoundedLines(
+            line_reader(handle, sample), _encoding_of(sample), limits.max_row_bytes
+        )
+        reader = csv.reader(lines)
+        headers = _header_row(path.name, reader, lines, limits)
+        rejected: list[SourceRow] = []  # rows that broke a limit, given in their place
+        records = _records(reader, lines, _Refusals(path.name, headers, limits, rejected))
         # Imported here: the price-table layouts build on this module's SourceRow.
         from pigdata.ingest import price_tables
 
         if kind in (None, "price_quote") and price_tables.is_price_table(headers):
-            yield from price_tables.price_rows(path.name, headers, _trimmed(reader))
-            return
-        shaper = _RowShaper(path.name, headers, kind)
-        make = _TextRow
-        for row_no, cells in _trimmed(reader):
-            yield make(shaper, row_no, cells)
+            rows: Iterator[SourceRow] = price_tables.price_rows(path.name, headers, records)
+            for row in rows:
+                if rejected:
+                    yield from rejected
+                    rejected.clear()
+                yield row
+        else:
+            shaper = _RowShaper(path.name, headers, kind)
+            make = _TextRow
+            for row_no, cells in records:
+                if rejected:
+                    yield from rejected
+                    rejected.clear()
+                yield make(shaper, row_no, cells)
+        yield from rejected
 
 
-def _trimmed(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """Give the non-empty rows of a CSV reader, cells trimmed, numbered as a spreadsheet does."""
+@dataclass(frozen=True, slots=True)
+class _Refusals:
+    """Where the rows of a file that break a limit go, as rejected rows."""
+
+    source: str
+    headers: Sequence[str]
+    limits: InputLimits
+    rows: list[SourceRow]
+
+    def add(self, row_no: int, cells: Sequence[Any], issue: Issue) -> None:
+        cells = shown_cells(cells, self.limits)
+        self.rows.append(SourceRow(self.source, row_no, {}, self.headers, cells, issue))
+
+
+def _records(
+    reader: Iterator[list[str]], lines: BoundedLines, refusals: _Refusals
+) -> Iterator[tuple[int, list[str]]]:
+    """Give the non-empty rows of a CSV reader, cells trimmed, numbered as a spreadsheet does.
+
+    Rows that cannot be read or break a limit go to `refusals` instead.
+    """
     strip = str.strip
+    next_record = lines.next_record
+    limits = refusals.limits
+    most_cells, longest = limits.max_cells_per_row, limits.max_cell_chars
     row_no = 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row_no += 1
+            next_record()
+            refusals.add(row_no, [], _malformed(error))
+            continue
         row_no += 1
+        trouble = next_record()
         trimmed = list(map(strip, cells))
-        if any(trimmed):
+        if trouble is not None:
+            issue = row_too_large(limits) if trouble == "too_large" else UNDECODABLE
+            refusals.add(row_no, trimmed, issue)
+        elif len(trimmed) > most_cells or lines.size > longest:
+            offence = first_offence(trimmed, refusals.headers, limits)
+            if offence is not None:
+                refusals.add(row_no, trimmed, offence)
+            elif any(trimmed):
+                yield row_no, trimmed
+        elif any(trimmed):
             yield row_no, trimmed
 
 
-def read_xlsx(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
-    """Give the rows of the first worksheet of an XLSX workbook with a header row."""
-    from openpyxl import load_workbook
+def _malformed(error: csv.Error) -> Issue:
+    return Issue(
+        "row", "format.csv", f"该行不是有效的 CSV：{error}", f"the row is not valid CSV: {error}"
+    )
 
-    workbook = load_workbook(path, read_only=True, data_only=True)
+
+def read_xlsx(
+    path: Path, kind: str | None = None, limits: InputLimits | None = None
+) -> Iterator[SourceRow]:
+    """Give the rows of the first worksheet of an XLSX workbook with a header row."""
+    limits = limits_or_default(limits)
+    try:
+        check_workbook(path, limits)
+    except UnreadableWorkbook as error:
+        raise UnreadableSource(f"{path.name}: {error}") from error
+    return _xlsx_rows(path, kind, limits)
+
+
+def _xlsx_rows(path: Path, kind: str | None, limits: InputLimits) -> Iterator[SourceRow]:
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # the library's many ways of saying "not a workbook"
+        raise UnreadableSource(
+            f"{path.name}: 不是有效的 XLSX 文件 / not a valid XLSX file"
+        ) from error
+    row_no = 1
     try:
         sheet = workbook.worksheets[0]
+        if isinstance(sheet, ReadOnlyWorksheet):
+            sheet.reset_dimensions()  # rows as the sheet has them, not padded to what it claims
         rows = sheet.iter_rows(values_only=True)
         header_cells = next(rows, None)
         if not header_cells or not any(header_cells):
             raise UnreadableSource(f"{path.name}: 工作表没有表头 / the worksheet has no header row")
         headers = ["" if h is None else str(h) for h in header_cells]
+        _check_header(path.name, headers, limits)
         shaper = _RowShaper(path.name, headers, kind)
         for row_no, cells in enumerate(rows, start=2):
             if any(c not in (None, "") for c in cells):
-                yield shaper.shape(row_no, list(cells))
+                issue = first_offence(cells, headers, limits)
+                if issue is None:
+                    yield shaper.shape(row_no, list(cells))
+                else:
+                    yield SourceRow(
+                        path.name, row_no, {}, headers, shown_cells(cells, limits), issue
+                    )
+    except UnreadableSource:
+        raise
+    except (ValueError, KeyError, TypeError, IndexError) as error:
+        raise UnreadableSource(
+            f"{path.name}: 第 {row_no + 1} 行附近无法读取 / cannot be read near row {row_no + 1}"
+        ) from error
     finally:
         workbook.close()
 
 
-def read_jsonl(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
+_NOT_JSON = object()
+
+
+def read_jsonl(
+    path: Path, kind: str | None = None, limits: InputLimits | None = None
+) -> Iterator[SourceRow]:
     """Give the objects of a JSON Lines file, one per line."""
+    limits = limits_or_default(limits)
+    bound = limits.max_row_bytes
+    brackets = limits.max_json_depth  # fewer brackets than this cannot nest deeper
     shapers: dict[tuple[str, ...], _RowShaper] = {}  # lines of a file mostly share their keys
     with path.open("rb") as handle:
-        for line_no, line in enumerate(handle, start=1):
+        readline = handle.readline
+        line_no = 0
+        while line := readline(bound + 1):
+            line_no += 1
+            if len(line) > bound and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):  # passed over, never held whole
+                    line = readline(1 << 16)
+                problem = row_too_large(limits)
+                yield SourceRow(path.name, line_no, {}, ("line",), ("",), problem)
+                continue
             if not line.strip():
                 continue
             try:
                 parsed = orjson.loads(line)
             except orjson.JSONDecodeError:
-                parsed = None
-            if not isinstance(parsed, dict):
-                # Not an object: passed on as a row whose only value is the text, to be rejected.
-                text = line.decode("utf-8", "replace").strip()
-                problem = Issue(
-                    "line",
-                    "format.json_object",
-                    "该行不是 JSON 对象",
-                    "the line is not a JSON object",
+                parsed = _NOT_JSON
+            if (
+                type(parsed) is dict
+                and len(parsed) <= limits.max_cells_per_row
+                and (
+                    line.count(b"{") + line.count(b"[") <= brackets
+                    or not nested_deeper(parsed, limits.max_json_depth)
                 )
-                yield SourceRow(path.name, line_no, {}, ("line",), (text,), problem)
-                continue
-            keys = tuple(parsed)
-            shaper = shapers.get(keys)
-            if shaper is None:
-                shaper = shapers[keys] = _RowShaper(path.name, list(keys), kind)
-            yield shaper.shape(line_no, list(parsed.values()))
+                and (len(line) <= limits.max_cell_chars or _strings_fit(parsed, limits))
+            ):
+                keys = tuple(parsed)
+                shaper = shapers.get(keys)
+                if shaper is None:
+                    shaper = shapers[keys] = _RowShaper(path.name, list(keys), kind)
+                yield shaper.shape(line_no, list(parsed.values()))
+            else:
+                yield _json_refusal(path.name, line_no, line, parsed, limits)
 
 
-def read_file(path: Path, kind: str | None = None) -> Iterator[SourceRow]:
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _strings_fit(parsed: dict[str, Any], limits: InputLimits) -> bool:
+    longest = limits.max_cell_chars
+    return not any(isinstance(v, str) and len(v) > longest for v in parsed.values())
+
+
+def _json_refusal(
+    source: str, line_no: int, line: bytes, parsed: Any, limits: InputLimits
+) -> SourceRow:
+    """Give the rejected row of a line that is not a JSON object or breaks a limit."""
+    text = line.decode("utf-8", "replace").strip()
+    if parsed is _NOT_JSON or not isinstance(parsed, dict):
+        if parsed is _NOT_JSON and not _is_utf8(line):
+            problem = UNDECODABLE
+        elif line.count(b"{") + line.count(b"[") > limits.max_json_depth and (
+            parsed is _NOT_JSON or nested_deeper(parsed, limits.max_json_depth)
+        ):
+            problem = too_deep(limits.max_json_depth, "line")
+        else:
+            problem = Issue(
+                "line", "format.json_object", "该行不是 JSON 对象", "the line is not a JSON object"
+            )
+        return SourceRow(source, line_no, {}, ("line",), (shown(text),), problem)
+    keys = list(parsed)
+    deep = [k for k in keys if nested_deeper(parsed[k], limits.max_json_depth - 1)]
+    if deep:
+        problem = too_deep(limits.max_json_depth, deep[0])
+        return SourceRow(source, line_no, {}, ("line",), (shown(text),), problem)
+    values = [
+        v if isinstance(v, str | int | float | bool) or v is None else str(v)
+        for v in parsed.values()
+    ]
+    problem = first_offence(values, keys, limits) or row_too_large(limits)
+    return SourceRow(
+        source, line_no, {}, keys[: limits.max_cells_per_row], shown_cells(values, limits), problem
+    )
+
+
+def read_file(
+    path: Path, kind: str | None = None, limits: InputLimits | None = None
+) -> Iterator[SourceRow]:
     """Give the rows of a CSV, XLSX or JSON Lines file, chosen by its suffix."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return read_csv(path, kind)
+        return read_csv(path, kind, limits)
     if suffix == ".xlsx":
-        return read_xlsx(path, kind)
+        return read_xlsx(path, kind, limits)
     if suffix in (".jsonl", ".ndjson"):
-        return read_jsonl(path, kind)
+        return read_jsonl(path, kind, limits)
     raise UnreadableSource(
         f"{path.name}: 不支持的文件类型 {suffix}，应为 CSV、XLSX 或 JSONL / "
         f"unsupported file type {suffix}; use CSV, XLSX or JSON Lines"

@@ -7,6 +7,7 @@ import hashlib
 import io
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pigdata.errors import PigdataError
 from pigdata.ingest.headers import REJECT_COLUMN_PREFIX
 from pigdata.store import tables as t
 from pigdata.store.engine import write_transaction
@@ -103,50 +105,100 @@ def finish_upload(engine: Engine, upload_id: int) -> None:
         )
 
 
+def fail_upload(engine: Engine, upload_id: int, error: str) -> None:
+    """Mark an ingest run as ended by an error, saying which (the batches before it stay)."""
+    with write_transaction(engine) as conn:
+        conn.execute(
+            t.uploads.update()
+            .where(t.uploads.c.id == upload_id)
+            .values(finished_at=utc_now(), error=error[:2000])
+        )
+
+
+@contextmanager
+def upload_run(engine: Engine, upload_id: int) -> Iterator[None]:
+    """Close an upload when the block ends: finished, or failed with the error that ended it.
+
+    Each batch commits on its own, so a run that fails keeps its earlier batches, every one
+    whole; running the fixed file again counts them as already present and completes it.
+    """
+    try:
+        yield
+    except BaseException as error:
+        message = error.message if isinstance(error, PigdataError) else type(error).__name__
+        try:
+            fail_upload(engine, upload_id, message)
+        except Exception as second:  # the store itself failing: the first error is the news
+            raise error from second
+        raise
+    finish_upload(engine, upload_id)
+
+
 def upload_row(conn: Connection, upload_id: int) -> sa.Row[Any] | None:
     """Give an upload's bookkeeping row, or None."""
     return conn.execute(t.uploads.select().where(t.uploads.c.id == upload_id)).first()
 
 
-def _reject_rows(conn: Connection, upload_id: int) -> Iterator[sa.Row[Any]]:
+_REJECTS_PAGE = 500  # rows fetched at a time, so that a download holds a page, not all
+
+
+def _reject_rows(conn: Connection, upload_id: int, *columns: sa.Column[Any]) -> Iterator[Any]:
     r = t.rejects
-    query = sa.select(r).where(r.c.upload_id == upload_id).order_by(r.c.row_no, r.c.id)
-    yield from conn.execute(query)
+    query = sa.select(*columns).where(r.c.upload_id == upload_id).order_by(r.c.row_no, r.c.id)
+    # Streamed from the server (PostgreSQL's server-side cursor, SQLite's stepping).
+    yield from conn.execution_options(yield_per=_REJECTS_PAGE).execute(query)
+
+
+REASON_COLUMNS = tuple(
+    f"{REJECT_COLUMN_PREFIX}{n}" for n in ("row", "field", "rule", "reason_zh", "reason_en")
+)
+
+
+def reject_table(conn: Connection, upload_id: int) -> Iterator[list[Any]]:
+    """Give the rejected rows of an upload as table rows: the header, then one per rejection.
+
+    The cells as sent come first, under the union of the rows' headers, then why; the reason
+    columns start with `reject_`, which readers ignore, so the fixed file can be ingested as
+    it is. Two passes over the rows, each a page at a time: the first finds the headers.
+    """
+    r = t.rejects
+    headers: dict[str, None] = {}
+    for (raw,) in _reject_rows(conn, upload_id, r.c.raw):
+        headers.update(dict.fromkeys(orjson.loads(raw)))
+    yield [*headers, *REASON_COLUMNS]
+    for row in _reject_rows(conn, upload_id, r.c.row_no, r.c.raw, r.c.issues):
+        raw = orjson.loads(row.raw)
+        issues = orjson.loads(row.issues)
+        yield [
+            *(_cell_text(raw.get(h, "")) for h in headers),
+            row.row_no,
+            "; ".join(i["field"] for i in issues),
+            "; ".join(i["rule"] for i in issues),
+            "；".join(i["zh"] for i in issues),
+            "; ".join(i["en"] for i in issues),
+        ]
+
+
+def rejects_csv_chunks(conn: Connection, upload_id: int) -> Iterator[str]:
+    """Give an upload's rejects CSV as pieces of text to write or send one after another.
+
+    The one place the CSV is written: each piece holds a page of rows, never the whole file.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for count, row in enumerate(reject_table(conn, upload_id), start=1):
+        writer.writerow(row)
+        if count % _REJECTS_PAGE == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def rejects_csv(conn: Connection, upload_id: int) -> str:
-    """Give the rejected rows of an upload as CSV: the cells as sent, then why, to fix and resend.
-
-    The reason columns start with `reject_`, which readers ignore, so the fixed file can be
-    ingested as it is.
-    """
-    rows = list(_reject_rows(conn, upload_id))
-    headers: list[str] = []
-    for row in rows:
-        for header in orjson.loads(row.raw):
-            if header not in headers:
-                headers.append(header)
-    reasons = [
-        f"{REJECT_COLUMN_PREFIX}{n}" for n in ("row", "field", "rule", "reason_zh", "reason_en")
-    ]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers + reasons)
-    for row in rows:
-        raw = orjson.loads(row.raw)
-        cells = [_cell_text(raw.get(h, "")) for h in headers]
-        issues = orjson.loads(row.issues)
-        writer.writerow(
-            [
-                *cells,
-                row.row_no,
-                "; ".join(i["field"] for i in issues),
-                "; ".join(i["rule"] for i in issues),
-                "；".join(i["zh"] for i in issues),
-                "; ".join(i["en"] for i in issues),
-            ]
-        )
-    return buffer.getvalue()
+    """Give the rejected rows of an upload as CSV text (see `reject_table`), for small ones."""
+    return "".join(rejects_csv_chunks(conn, upload_id))
 
 
 def _cell_text(value: Any) -> str:

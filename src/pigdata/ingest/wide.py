@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pigdata.domain.records import Phenotype
+from pigdata.ingest.limits import InputLimits
 from pigdata.ingest.readers import SourceRow, read_file
 
 MISSING = frozenset({"", ".", "na", "nan", "-", "none", "null"})
@@ -24,10 +25,13 @@ def trait_columns(row: SourceRow) -> list[str]:
 
 
 def read_trait_table(
-    path: Path, traits: Sequence[str] | None = None, herdbook: str | None = None
+    path: Path,
+    traits: Sequence[str] | None = None,
+    herdbook: str | None = None,
+    limits: InputLimits | None = None,
 ) -> Iterator[SourceRow]:
     """Give one phenotype row per filled trait cell of a wide table (all traits if none named)."""
-    for row in read_file(path, "phenotype"):
+    for row in read_file(path, "phenotype", limits):
         if row.unreadable is not None:
             yield row
             continue

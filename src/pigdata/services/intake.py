@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,10 @@ from sqlalchemy.engine import Engine
 
 from pigdata.access.principal import Principal
 from pigdata.config import Settings
+from pigdata.ingest.limits import InputLimits
 from pigdata.ingest.pipeline import IngestSummary, ingest_rows, today_in
 from pigdata.ingest.readers import SourceRow, read_file
-from pigdata.ingest.uploads import archive_bytes, archive_file, finish_upload, start_upload
+from pigdata.ingest.uploads import archive_bytes, archive_file, start_upload, upload_run
 from pigdata.ledger.node import node_signer
 
 
@@ -47,22 +49,25 @@ def ingest_file(
     `rows` are the file's rows when the caller has read (and reshaped) them itself.
     """
     if rows is None:
-        rows = read_file(path, kind)  # raises UnreadableSource before anything is recorded
+        rows = read_file(path, kind, InputLimits.of(settings))
+    # The upload is recorded once reading has begun well: a file that cannot be read at all
+    # (empty, no header, beyond a limit that concerns it whole) is refused with nothing kept.
+    rows = iter(rows)
+    first = next(rows, None)
     digest, size = archive_file(path, settings.archive_dir)
     upload_id = start_upload(engine, digest, path.name, size, who.submitter)
-    summary = ingest_rows(
-        engine,
-        rows,
-        upload_id=upload_id,
-        who=who,
-        today=today or today_in(settings.timezone),
-        batch_size=settings.batch_size,
-        keep_outcomes=keep_outcomes,
-        on_batch=on_batch,
-        signer=node_signer(settings),
-    )
-    finish_upload(engine, upload_id)
-    return summary
+    with upload_run(engine, upload_id):
+        return ingest_rows(
+            engine,
+            rows if first is None else chain((first,), rows),
+            upload_id=upload_id,
+            who=who,
+            today=today or today_in(settings.timezone),
+            batch_size=settings.batch_size,
+            keep_outcomes=keep_outcomes,
+            on_batch=on_batch,
+            signer=node_signer(settings),
+        )
 
 
 def ingest_payload(
@@ -82,15 +87,14 @@ def ingest_payload(
         SourceRow(label, index, dict(record), tuple(record), tuple(record.values()))
         for index, record in enumerate(records)
     )
-    summary = ingest_rows(
-        engine,
-        rows,
-        upload_id=upload_id,
-        who=who,
-        today=today or today_in(settings.timezone),
-        batch_size=settings.batch_size,
-        keep_outcomes=True,
-        signer=node_signer(settings),
-    )
-    finish_upload(engine, upload_id)
-    return summary
+    with upload_run(engine, upload_id):
+        return ingest_rows(
+            engine,
+            rows,
+            upload_id=upload_id,
+            who=who,
+            today=today or today_in(settings.timezone),
+            batch_size=settings.batch_size,
+            keep_outcomes=True,
+            signer=node_signer(settings),
+        )

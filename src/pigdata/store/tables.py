@@ -249,6 +249,7 @@ uploads = sa.Table(
     sa.Column("accepted", sa.Integer, nullable=False, default=0),
     sa.Column("rejected", sa.Integer, nullable=False, default=0),
     sa.Column("duplicates", sa.Integer, nullable=False, default=0),
+    sa.Column("error", sa.Text),  # why the run ended early; None when it completed
 )
 
 rejects = sa.Table(

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import codecs
+import shutil
 import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
-from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import Response
+import anyio.to_thread
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.engine import Engine
+from starlette.datastructures import UploadFile as StarletteUpload
+from starlette.types import Message
 
 from pigdata.access.principal import Role
 from pigdata.api.deps import Conn, EngineDep, SettingsDep, Who, require_role
 from pigdata.api.problems import Problem
 from pigdata.domain.records import KINDS, RECORD_TYPES
+from pigdata.errors import InvalidInput, TooLarge
+from pigdata.ingest.limits import nested_deeper, too_deep
 from pigdata.ingest.pipeline import IngestSummary
 from pigdata.ingest.readers import SUFFIXES
-from pigdata.ingest.uploads import rejects_csv, upload_row
+from pigdata.ingest.uploads import rejects_csv_chunks, upload_row
 from pigdata.services.intake import ingest_file, ingest_payload
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
@@ -81,35 +91,126 @@ def post_records(
 ) -> IngestResult:
     """Append a batch of records; each is accepted, rejected with reasons, or already present."""
     require_role(who, Role.admin, Role.government, Role.farm)
+    _refuse_nested(batch.records, settings.max_json_depth)
     summary = ingest_payload(engine, settings, batch.records, who=who)
     return _result(summary, with_rows=True)
 
 
-@router.post("/uploads", response_model=IngestResult)
+def _refuse_nested(records: list[dict[str, Any]], depth: int) -> None:
+    """Refuse a batch with a record nested deeper than records can be (they are flat)."""
+    for index, record in enumerate(records):
+        if nested_deeper(record, depth):
+            issue = too_deep(depth, f"records.{index}")
+            raise InvalidInput(
+                f"记录 {index}：{issue.zh}", f"record {index}: {issue.en}", rule=issue.rule
+            )
+
+
+@dataclass(frozen=True)
+class _Received:
+    """An uploaded file, stored in a folder of its own for the request's lifetime."""
+
+    path: Path
+    kind: str | None
+
+
+def _too_large(limit: int) -> TooLarge:
+    return TooLarge(
+        f"上传内容超过 {limit} 字节的上限（PIGDATA_MAX_UPLOAD_BYTES）",
+        f"the upload is larger than the limit of {limit} bytes (PIGDATA_MAX_UPLOAD_BYTES)",
+        rule="limit.upload_bytes",
+    )
+
+
+async def _received(request: Request, settings: SettingsDep, who: Who) -> AsyncIterator[_Received]:
+    """Give the uploaded file, refusing a body beyond max_upload_bytes as it arrives.
+
+    The body is counted as it is received, so that a client that declares no length, or a
+    false one, is stopped at the limit; the file part goes to disk, never all to memory.
+    """
+    require_role(who, Role.admin, Role.government, Role.farm)
+    limit = settings.max_upload_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise _too_large(limit)
+        return message
+
+    with tempfile.TemporaryDirectory() as folder:
+        async with Request(request.scope, receive).form(max_files=1, max_fields=8) as form:
+            upload, kind = form.get("file"), form.get("kind")
+            if not isinstance(upload, StarletteUpload):
+                raise InvalidInput(
+                    "缺少文件字段 file", "the form has no file field `file`", rule="upload.file"
+                )
+            name = Path(upload.filename or "upload.csv").name
+            if Path(name).suffix.lower() not in SUFFIXES:
+                raise Problem(
+                    415,
+                    "Unsupported file type",
+                    f"不支持的文件类型 {name} / unsupported file type {name}",
+                )
+            if kind is not None and kind not in KINDS:
+                raise Problem(
+                    422, "Unknown kind", f"记录类型 {kind} 不存在 / unknown record kind {kind}"
+                )
+            path = Path(folder) / name
+            await anyio.to_thread.run_sync(_store, upload.file, path)
+        yield _Received(path, kind if isinstance(kind, str) else None)
+
+
+def _store(source: BinaryIO, path: Path) -> None:
+    with path.open("wb") as handle:
+        shutil.copyfileobj(source, handle, 1 << 20)
+
+
+_UPLOAD_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "CSV, XLSX or JSON Lines",
+                        },
+                        "kind": {
+                            "type": "string",
+                            "description": "record kind when the file has no kind column",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/uploads",
+    response_model=IngestResult,
+    openapi_extra=_UPLOAD_FORM,
+    responses={413: {"description": "the body is beyond PIGDATA_MAX_UPLOAD_BYTES"}},
+)
 def post_upload(
-    file: Annotated[UploadFile, File(description="CSV, XLSX or JSON Lines")],
+    upload: Annotated[_Received, Depends(_received)],
     engine: EngineDep,
     settings: SettingsDep,
     who: Who,
-    kind: Annotated[
-        str | None, Form(description="record kind when the file has no kind column")
-    ] = None,
 ) -> IngestResult:
     """Ingest an uploaded file; give its counts and where its rejected rows are."""
-    require_role(who, Role.admin, Role.government, Role.farm)
-    name = Path(file.filename or "upload.csv").name
-    if Path(name).suffix.lower() not in SUFFIXES:
-        raise Problem(
-            415, "Unsupported file type", f"不支持的文件类型 {name} / unsupported file type {name}"
-        )
-    if kind is not None and kind not in KINDS:
-        raise Problem(422, "Unknown kind", f"记录类型 {kind} 不存在 / unknown record kind {kind}")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("wb") as handle:
-            while block := file.file.read(1 << 20):
-                handle.write(block)
-        summary = ingest_file(engine, settings, path, who=who, kind=kind)
+    summary = ingest_file(engine, settings, upload.path, who=who, kind=upload.kind)
     return _result(summary, with_rows=False)
 
 
@@ -124,6 +225,9 @@ class UploadOut(BaseModel):
     accepted: int
     rejected: int
     duplicates: int
+    error: str | None = Field(
+        default=None, description="why the run ended before the end of its file, if it did"
+    )
 
 
 def _own_upload(conn: Conn, who: Who, upload_id: int) -> Any:
@@ -148,14 +252,25 @@ def get_upload(upload_id: int, conn: Conn, who: Who) -> UploadOut:
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}}},
 )
-def get_rejects(upload_id: int, conn: Conn, who: Who) -> Response:
-    """Give the rejected rows of an upload as CSV, each with its field, rule and reason."""
+def get_rejects(upload_id: int, conn: Conn, engine: EngineDep, who: Who) -> StreamingResponse:
+    """Give the rejected rows of an upload as CSV, each with its field, rule and reason.
+
+    Sent as it is written, a page of rows at a time, over a connection of its own that lives
+    as long as the sending.
+    """
     _own_upload(conn, who, upload_id)
-    return Response(
-        rejects_csv(conn, upload_id).encode("utf-8-sig"),
+    return StreamingResponse(
+        _rejects_bytes(engine, upload_id),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="rejects-{upload_id}.csv"'},
     )
+
+
+def _rejects_bytes(engine: Engine, upload_id: int) -> Iterator[bytes]:
+    yield codecs.BOM_UTF8  # so that spreadsheets read the file as UTF-8
+    with engine.connect() as conn:
+        for chunk in rejects_csv_chunks(conn, upload_id):
+            yield chunk.encode("utf-8")
 
 
 @router.get("/schemas")
