@@ -3,6 +3,7 @@ Authorization header, and a farm token on a division's endpoints."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -20,7 +21,6 @@ from pigdata.store.engine import make_engine
 from pigdata.store.schema import _alembic_config, upgrade
 
 from builders import FARM_A, district, ingest
-from commandline import pigdata
 
 
 def client(server: str, token: str | None = None) -> httpx.Client:
@@ -182,6 +182,8 @@ def test_a_farm_token_on_a_division_endpoint_gets_403(
 def test_the_command_line_sets_lifetimes_and_rotates(
     server: str, engine: Engine, settings: Settings
 ) -> None:
+    from cli.test_commands import run as pigdata
+
     made = pigdata(
         settings, "token", "create", "--name", "ops", "--role", "admin", "--expires-in", "2"
     )
@@ -213,6 +215,8 @@ def test_the_command_line_sets_lifetimes_and_rotates(
 def test_an_expired_token_is_refused_on_the_command_line(
     engine: Engine, settings: Settings
 ) -> None:
+    from cli.test_commands import run as pigdata
+
     secret = create_token(engine, "late", Role.admin).secret
     age(engine, "late", "expires_at")
     done = pigdata(
@@ -235,8 +239,6 @@ def test_tokens_of_an_older_store_never_expire(tmp_path: object) -> None:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "0009_price_weeks")
-    import hashlib
-
     with engine.begin() as conn:
         conn.execute(
             sa.text(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import shutil
@@ -15,6 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pigdata import csvout
 from pigdata.ingest.headers import REJECT_COLUMN_PREFIX
 from pigdata.store import tables as t
 from pigdata.store.engine import write_transaction
@@ -130,7 +130,7 @@ def rejects_csv(conn: Connection, upload_id: int) -> str:
         f"{REJECT_COLUMN_PREFIX}{n}" for n in ("row", "field", "rule", "reason_zh", "reason_en")
     ]
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvout.writer(buffer)  # formula cells made text (OWASP)
     writer.writerow(headers + reasons)
     for row in rows:
         raw = orjson.loads(row.raw)
