@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import partial
+from typing import TypeVar
 
 import typer
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -23,9 +26,13 @@ from sqlalchemy.engine import Engine
 from pigdata.access.principal import ADMIN, Principal
 from pigdata.access.tokens import authenticate
 from pigdata.config import Settings, get_settings
+from pigdata.domain.issues import issues_from_validation
+from pigdata.domain.records import BoundedDay, Month
 from pigdata.errors import PigdataError
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
+
+T = TypeVar("T")
 
 console = Console()
 err = Console(stderr=True)
@@ -48,6 +55,28 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print an error on stderr and give the exit to raise."""
     err.print(f"[red]{escape(message)}[/red]")
     return typer.Exit(code)
+
+
+_DAY: TypeAdapter[date] = TypeAdapter(BoundedDay)
+_MONTH: TypeAdapter[str] = TypeAdapter(Month)
+
+
+def parse_day(text: str, option: str) -> date:
+    """Give a day from YYYY-MM-DD inside the platform's date range, or exit naming the option."""
+    return _parsed(_DAY, text, option)
+
+
+def parse_month(text: str, option: str) -> str:
+    """Give a month YYYY-MM inside the platform's date range, or exit naming the option."""
+    return _parsed(_MONTH, text, option)
+
+
+def _parsed(adapter: TypeAdapter[T], text: str, option: str) -> T:
+    try:
+        return adapter.validate_python(text)
+    except ValidationError as error:
+        issue = issues_from_validation(error)[0]
+        raise fail(f"{option} {text}: {issue.zh} / {issue.en} [{issue.rule}]") from error
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
 
 DEFAULT_WINDOW_DAYS = 42  # the ASF lifting period: how far back a trace usually looks
+MAX_WINDOW_DAYS = 3660  # ten years: more than any trace needs, far from the calendar's edge
 
 
 @dataclass(frozen=True, slots=True)
