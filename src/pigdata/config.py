@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+TOKEN_LIFETIME_DAYS = 90
+
 
 class Settings(BaseSettings):
     """Configuration of one pigdata node."""
@@ -93,6 +95,13 @@ class Settings(BaseSettings):
         le=200,
         description="Deepest nesting of a JSON record (records are flat: 2 is a list in an"
         " object); deeper rejects the record",
+    )
+    token_lifetime_days: int = Field(
+        default=TOKEN_LIFETIME_DAYS,
+        ge=1,
+        le=3650,
+        description="Days an API token lives when it is made or rotated without an expiry;"
+        " an expired token is refused with 401 (`pigdata token rotate` renews it)",
     )
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from hostile import Raw, Shared, write_xlsx
 from sqlalchemy.engine import Engine
 
+from hostile import Raw, Shared, write_xlsx
 from pigdata.config import Settings
 from pigdata.store import tables as t
 

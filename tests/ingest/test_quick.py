@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from pigdata.domain.issues import issues_from_validation
-from pigdata.domain.records import Movement
+from pigdata.domain.records import EARLIEST_DAY, LATEST_DAY, Movement
 from pigdata.ingest.pipeline import _parse
 from pigdata.ingest.quick import quick_movement
 from pigdata.ingest.readers import SourceRow
@@ -47,6 +47,11 @@ days = st.sampled_from(
         "20241014",
         "2024-10-14T00:00:00",
         "0000-01-01",
+        "0001-01-01",
+        "1899-12-31",
+        "1900-01-01",
+        "2999-12-31",
+        "3000-01-01",
         "9999-12-31",
         "2024-10-14 ",
         "１９９９-01-01",
@@ -80,7 +85,7 @@ def plain_movements(draw: st.DrawFn) -> dict[str, Any]:
         "kind": "movement",
         "certificate_no": draw(st.from_regex(r"[0-9A-Z]{6,24}", fullmatch=True)),
         "certificate_type": "A" if origin[:2] != destination[:2] else "B",
-        "issue_date": draw(st.dates()).isoformat(),
+        "issue_date": draw(st.dates(EARLIEST_DAY, LATEST_DAY)).isoformat(),
         "origin": origin,
         "destination": destination,
         "head_count": str(head) if draw(st.booleans()) else head,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from pigdata import errors
 from pigdata.domain import regions
 
 
@@ -33,8 +34,22 @@ class Principal:
         """Give the name written into ledger entries as their submitter."""
         return f"{self.role.value}:{self.name}"
 
+    @property
+    def has_region(self) -> bool:
+        """Tell whether this principal sees whole regions (admin, or a government)."""
+        return self.role is Role.admin or (self.role is Role.government and bool(self.scope))
+
     def region_prefix(self) -> str:
-        """Give the code prefix that every division inside a government's region starts with."""
+        """Give the code prefix that every division inside a government's region starts with.
+
+        A farm's scope is a premises code, not a division, so asking for a farm's region is
+        refused (403) rather than looked up as an unknown division (which would answer 404).
+        """
+        if self.role is Role.farm:
+            raise errors.Forbidden(
+                f"{self.submitter} 不代表任何行政区划",
+                f"{self.submitter} speaks for no administrative division",
+            )
         if self.scope is None:
             return ""
         return region_prefix(self.scope)

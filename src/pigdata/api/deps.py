@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Connection, Engine
 
 from pigdata.access.principal import Principal, Role
-from pigdata.access.tokens import authenticate
+from pigdata.access.tokens import TokenRefused, authenticate
 from pigdata.api.problems import Problem
 from pigdata.config import Settings
 
@@ -50,17 +50,30 @@ async def get_connection(
 
 
 def get_principal(
+    request: Request,
     engine: Annotated[Engine, Depends(get_engine)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """Give who the request speaks for: its token's principal, or the anonymous public."""
-    if credentials is None:
+    """Give who the request speaks for: its token's principal, or the anonymous public.
+
+    Only a request without an Authorization header is anonymous: a header that is empty or
+    not `Bearer <token>` is refused, so that a client whose token went missing on the way
+    learns it rather than silently seeing the public's view. (The bearer scheme above is
+    asked only so that the OpenAPI document shows it; it would let such a header through.)
+    """
+    header = request.headers.get("authorization")
+    if header is None:
         return ANONYMOUS
+    scheme, _, secret = header.strip().partition(" ")
+    secret = secret.strip()
+    if scheme.lower() != "bearer" or not secret or " " in secret:
+        raise TokenRefused(
+            "Authorization 请求头应为 Bearer <令牌>",
+            "the Authorization header must be Bearer <token>",
+            rule="access.authorization_header",
+        )
     with engine.connect() as conn:
-        who = authenticate(conn, credentials.credentials)
-    if who is None:
-        raise Problem(401, "Unauthorized", "令牌无效或已撤销 / the token is unknown or revoked")
-    return who
+        return authenticate(conn, secret)
 
 
 def require_role(who: Principal, *roles: Role) -> None:

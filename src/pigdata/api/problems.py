@@ -9,7 +9,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from pigdata.access.tokens import TokenError
 from pigdata.domain.regions import UnknownDivision
 from pigdata.errors import PigdataError
 
@@ -49,10 +48,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownDivision)
     async def _unknown_division(_: Request, exc: UnknownDivision) -> JSONResponse:
         return problem_response(404, "Unknown division", str(exc))
-
-    @app.exception_handler(TokenError)
-    async def _token(_: Request, exc: TokenError) -> JSONResponse:
-        return problem_response(422, "Invalid token request", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

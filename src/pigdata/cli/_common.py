@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import partial
+from typing import TypeVar
 
 import typer
+from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -23,9 +26,13 @@ from sqlalchemy.engine import Engine
 from pigdata.access.principal import ADMIN, Principal
 from pigdata.access.tokens import authenticate
 from pigdata.config import Settings, get_settings
+from pigdata.domain.issues import issues_from_validation
+from pigdata.domain.records import BoundedDay, Month
 from pigdata.errors import PigdataError
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
+
+T = TypeVar("T")
 
 console = Console()
 err = Console(stderr=True)
@@ -50,6 +57,28 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+_DAY: TypeAdapter[date] = TypeAdapter(BoundedDay)
+_MONTH: TypeAdapter[str] = TypeAdapter(Month)
+
+
+def parse_day(text: str, option: str) -> date:
+    """Give a day from YYYY-MM-DD inside the platform's date range, or exit naming the option."""
+    return _parsed(_DAY, text, option)
+
+
+def parse_month(text: str, option: str) -> str:
+    """Give a month YYYY-MM inside the platform's date range, or exit naming the option."""
+    return _parsed(_MONTH, text, option)
+
+
+def _parsed(adapter: TypeAdapter[T], text: str, option: str) -> T:
+    try:
+        return adapter.validate_python(text)
+    except ValidationError as error:
+        issue = issues_from_validation(error)[0]
+        raise fail(f"{option} {text}: {issue.zh} / {issue.en} [{issue.rule}]") from error
+
+
 @contextmanager
 def progress_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
     """Show a progress bar (on stderr, so stdout stays for data); give how to advance it."""
@@ -71,7 +100,4 @@ def principal_for(engine: Engine, token: str | None) -> Principal:
     if token is None:
         return ADMIN  # whoever runs the node's own command line is its operator
     with engine.connect() as conn:
-        who = authenticate(conn, token)
-    if who is None:
-        raise fail("令牌无效或已撤销 / the token is unknown or revoked")
-    return who
+        return authenticate(conn, token)  # an unknown, revoked or expired one raises

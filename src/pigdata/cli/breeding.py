@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +11,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.engine import Connection
 
+from pigdata import csvout
 from pigdata.access.principal import Principal
 from pigdata.cli._common import console, fail, open_store, principal_for, progress_bar
 from pigdata.cli.data import print_summary
@@ -54,7 +54,7 @@ def _session(token: str | None) -> Iterator[tuple[Connection, Principal]]:
 
 def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csvout.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
     console.print(f"{len(rows)} rows → {path}", markup=False)

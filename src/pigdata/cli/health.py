@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ import orjson
 import typer
 from rich.table import Table
 
-from pigdata.cli._common import console, fail, open_store, principal_for
+from pigdata.cli._common import console, fail, open_store, parse_day, parse_month, principal_for
 from pigdata.config import get_settings
 from pigdata.ingest.pipeline import today_in
 from pigdata.services.health import tracing
@@ -31,13 +30,10 @@ Day = Annotated[
 ]
 
 
-def _day(text: str | None) -> date:
+def _day(text: str | None, option: str = "--day") -> date:
     if text is None:
         return today_in(get_settings().timezone)
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise fail(f"日期 {text} 格式应为 YYYY-MM-DD / date {text} is not YYYY-MM-DD") from error
+    return parse_day(text, option)
 
 
 @health_app.command("trace")
@@ -47,9 +43,9 @@ def trace_command(
         TraceDirection.forward
     ),
     until: Day = None,
-    days: Annotated[int, typer.Option(min=1, help="window length in days")] = (
-        tracing.DEFAULT_WINDOW_DAYS
-    ),
+    days: Annotated[
+        int, typer.Option(min=1, max=tracing.MAX_WINDOW_DAYS, help="window length in days")
+    ] = tracing.DEFAULT_WINDOW_DAYS,
     vehicle: Annotated[bool, typer.Option(help="link premises by plate and day")] = False,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="write the contacts as CSV")] = None,
     show: Annotated[int, typer.Option(help="contacts to print")] = 30,
@@ -61,7 +57,7 @@ def trace_command(
     try:
         with engine.connect() as conn:
             report = tracing.trace_contacts(
-                conn, who, premises, direction, _day(until), days, vehicle
+                conn, who, premises, direction, _day(until, "--until"), days, vehicle
             )
     except tracing.UnknownPremises as error:
         raise fail(f"场所 {premises} 未备案 / premises {premises} is not registered") from error
@@ -133,8 +129,7 @@ def plausibility_command(
     token: Token = None,
 ) -> None:
     """List a month's mismatches between certificates and herd reports, for follow-up."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
-        raise fail(f"月份 {month} 格式应为 YYYY-MM / month {month} is not YYYY-MM")
+    month = parse_month(month, "month")
     engine = open_store()
     who = principal_for(engine, token)
     with engine.connect() as conn:

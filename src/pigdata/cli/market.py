@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from pigdata.cli._common import console, fail, open_store
+from pigdata.cli._common import parse_day as bounded_day
 from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION, UnknownDivision
 from pigdata.services.market.backtest import backtest_prices
@@ -26,12 +27,7 @@ End = Annotated[str | None, typer.Option(help="last day, YYYY-MM-DD")]
 
 def parse_day(text: str | None, name: str) -> date | None:
     """Give a day from YYYY-MM-DD, or exit with a message naming the option."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError as error:
-        raise fail(f"--{name} 应为 YYYY-MM-DD / --{name} must be YYYY-MM-DD: {text}") from error
+    return None if text is None else bounded_day(text, f"--{name}")
 
 
 def _level(level: int | None) -> str:

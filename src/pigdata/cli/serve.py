@@ -12,10 +12,10 @@ from rich.table import Table
 from sqlalchemy.engine import Engine
 
 from pigdata.access.principal import Principal, Role
-from pigdata.access.tokens import create_token
+from pigdata.access.tokens import create_token, expiry
 from pigdata.api import create_app
 from pigdata.cli._common import console, open_store, progress_bar
-from pigdata.config import Settings, get_settings
+from pigdata.config import TOKEN_LIFETIME_DAYS, Settings, get_settings
 from pigdata.ingest.pipeline import IngestSummary, ingest_rows, today_in
 from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.uploads import finish_upload, start_upload
@@ -68,13 +68,20 @@ def _demo_farm(engine: Engine) -> str | None:
         return conn.execute(query).scalar()
 
 
-def issue_demo_tokens(engine: Engine) -> list[tuple[Principal, str]]:
-    """Create (afresh) one token per role for trying the platform out."""
+def issue_demo_tokens(
+    engine: Engine, lifetime_days: int = TOKEN_LIFETIME_DAYS
+) -> list[tuple[Principal, str]]:
+    """Create (afresh, each living the node's token lifetime) one token per role for trying
+    the platform out."""
     wanted = list(DEMO_TOKENS)
     farm = _demo_farm(engine)
     if farm is not None:
         wanted.insert(3, ("demo-farm", Role.farm, farm))
-    issued = [create_token(engine, name, role, scope, replace=True) for name, role, scope in wanted]
+    ends = expiry(default_days=lifetime_days)
+    issued = [
+        create_token(engine, name, role, scope, expires_at=ends, replace=True)
+        for name, role, scope in wanted
+    ]
     return [(token.principal, token.secret) for token in issued]
 
 
@@ -133,7 +140,7 @@ def up(
     if ledger_size(engine) == 0:
         console.print("loading the demo district / 正在生成演示数据 …")
         load_demo(engine, settings, DemoSpec.ending_in(today_in(settings.timezone)))
-    tokens = issue_demo_tokens(engine)
+    tokens = issue_demo_tokens(engine, settings.token_lifetime_days)
     _print_welcome(settings, tokens)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
 

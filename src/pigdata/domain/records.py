@@ -22,6 +22,7 @@ from pydantic import (
     TypeAdapter,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from pigdata.domain import codes
 from pigdata.domain.issues import rule_error
@@ -86,7 +87,44 @@ def _verifier_key(text: str) -> str:
 
 
 SigningKey = Annotated[str, AfterValidator(_verifier_key)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+
+# Every date a record or a query carries lies in this range (rule `date.range`). The pig
+# herdbooks and the statistics the platform takes start in the 20th century, so an earlier
+# date is a typing error (0024 for 2024); and a bound on both sides keeps the services'
+# date arithmetic (windows of days or months back from a day) inside the calendar.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
+def _date_range_error(value: object) -> PydanticCustomError:
+    return rule_error(
+        "date.range",
+        f"日期 {value} 不在 {EARLIEST_DAY} 至 {LATEST_DAY} 之间",
+        f"date {value} is not between {EARLIEST_DAY} and {LATEST_DAY}",
+    )
+
+
+def _day_in_range(value: date) -> date:
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        raise _date_range_error(value)
+    return value
+
+
+def _month_in_range(value: str) -> str:
+    if not EARLIEST_DAY.year <= int(value[:4]) <= LATEST_DAY.year:
+        raise _date_range_error(value)
+    return value
+
+
+def _year_in_range(value: int) -> int:
+    if not EARLIEST_DAY.year <= value <= LATEST_DAY.year:
+        raise _date_range_error(value)
+    return value
+
+
+BoundedDay = Annotated[date, AfterValidator(_day_in_range)]
+Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), AfterValidator(_month_in_range)]
+Year = Annotated[int, AfterValidator(_year_in_range)]
 EarTags = Annotated[list[EarTag], BeforeValidator(_split_list), Field(max_length=10_000)]
 
 
@@ -198,8 +236,8 @@ class Premises(_Record):
     capacity_sows: Count = 0
     capacity_finishing: Count = 0
     owner: Text
-    opened: date | None = None
-    closed: date | None = None
+    opened: BoundedDay | None = None
+    closed: BoundedDay | None = None
     signing_key: SigningKey | None = Field(
         default=None,
         description="the premises' Ed25519 verifier key (C2SP note format), for records it signs",
@@ -238,7 +276,7 @@ class Animal(_Record):
     species: codes.Species = codes.Species.pig
     breed: Text
     sex: Sex
-    birth_date: date
+    birth_date: BoundedDay
     birth_premises: PremisesCode
     sire: EarTag | None = None
     dam: EarTag | None = None
@@ -302,7 +340,7 @@ class Movement(_Record):
     kind: Literal["movement"] = "movement"
     certificate_no: CertificateNumber
     certificate_type: CertificateType
-    issue_date: date
+    issue_date: BoundedDay
     origin: PremisesCode
     destination: PremisesCode
     head_count: HeadCount
@@ -362,7 +400,7 @@ class Trade(_Record):
 
     kind: Literal["trade"] = "trade"
     market: PremisesCode
-    date: Day
+    date: BoundedDay
     head_count: HeadCount
     avg_weight_kg: Amount
     avg_price: Amount = Field(description="yuan per kg live weight")
@@ -382,7 +420,7 @@ class Slaughter(_Record):
 
     kind: Literal["slaughter"] = "slaughter"
     slaughterhouse: PremisesCode
-    date: Day
+    date: BoundedDay
     head_count: HeadCount
     ear_tags: EarTags = Field(default_factory=list)
     carcass_weight_kg: Amount
@@ -417,7 +455,7 @@ class PriceQuote(_Record):
 
     kind: Literal["price_quote"] = "price_quote"
     location: Annotated[str, Field(pattern=r"^\d{6}(\d{3}|\d{4})?$")]
-    date: Day
+    date: BoundedDay
     item: PriceItem
     price: Amount
     unit: PriceUnit
@@ -445,11 +483,11 @@ class OutbreakReport(_Record):
     premises: PremisesCode
     disease: Disease
     status: OutbreakStatus
-    report_date: date
-    onset_date: date | None = None
-    confirmed_date: date | None = None
-    last_culling_date: date | None = None
-    resolved_date: date | None = None
+    report_date: BoundedDay
+    onset_date: BoundedDay | None = None
+    confirmed_date: BoundedDay | None = None
+    last_culling_date: BoundedDay | None = None
+    resolved_date: BoundedDay | None = None
     culled: Count = 0
 
     def premises_fields(self) -> tuple[tuple[str, str], ...]:
@@ -508,7 +546,7 @@ class PedigreeAnimal(_Record):
     sire: ParentId = None
     dam: ParentId = None
     sex: Sex | None = None
-    birth_date: date | None = None
+    birth_date: BoundedDay | None = None
     birth_year: Annotated[int, Field(ge=1900, le=2200)] | None = None
     breed: Text | None = None
     herd: PremisesCode | None = None
@@ -556,7 +594,7 @@ class Phenotype(_Record):
     group: Annotated[str, Field(min_length=1, max_length=60)] | None = Field(
         default=None, description="contemporary group, e.g. herd-year-season"
     )
-    date: Day | None = None
+    date: BoundedDay | None = None
 
     def dates(self) -> tuple[tuple[str, Day], ...]:
         return (("date", self.date),) if self.date else ()

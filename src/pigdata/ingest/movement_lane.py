@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 from pigdata.access.principal import Principal, Role
 from pigdata.domain import codes
 from pigdata.domain.health_rules import REGIONAL_CONTROLS, control_region, rule_on
-from pigdata.domain.records import CertificateType, Purpose
+from pigdata.domain.records import EARLIEST_DAY, LATEST_DAY, CertificateType, Purpose
 from pigdata.ingest.context import BatchContext
 from pigdata.ingest.readers import RowLayout, SourceRow
 
@@ -195,8 +195,9 @@ def _valid(parse: Any, values: set[str]) -> set[str]:
 
 def _days(values: set[str]) -> dict[str, date]:
     found: dict[str, date] = {}
-    for text in values:
-        if _DAY.fullmatch(text):
+    earliest, latest = EARLIEST_DAY.isoformat(), LATEST_DAY.isoformat()
+    for text in values:  # a day out of range goes to the general path, which names the rule
+        if _DAY.fullmatch(text) and earliest <= text <= latest:
             try:
                 found[text] = date.fromisoformat(text)
             except ValueError:

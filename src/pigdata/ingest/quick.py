@@ -22,7 +22,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError
 
 from pigdata.domain import codes
-from pigdata.domain.records import CertificateType, Movement, Purpose
+from pigdata.domain.records import EARLIEST_DAY, LATEST_DAY, CertificateType, Movement, Purpose
 from pigdata.domain.records import _split_list as split_tag_cell
 
 Body = dict[str, Any]
@@ -76,9 +76,10 @@ def _day(text: Any) -> date | None:
     if type(text) is not str or not _ASCII_DAY.fullmatch(text):
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None  # else the model names the rule
 
 
 def _head_count(value: Any) -> int | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import shutil
@@ -16,6 +15,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from pigdata import csvout
 from pigdata.errors import PigdataError
 from pigdata.ingest.headers import REJECT_COLUMN_PREFIX
 from pigdata.store import tables as t
@@ -185,7 +185,7 @@ def rejects_csv_chunks(conn: Connection, upload_id: int) -> Iterator[str]:
     The one place the CSV is written: each piece holds a page of rows, never the whole file.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csvout.writer(buffer)  # formula cells made text (OWASP)
     for count, row in enumerate(reject_table(conn, upload_id), start=1):
         writer.writerow(row)
         if count % _REJECTS_PAGE == 0:

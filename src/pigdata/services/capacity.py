@@ -313,6 +313,8 @@ def _check_setting(setting: CapacitySetting) -> None:
 
 def require_settings_access(who: Principal, region: str) -> None:
     """Refuse a principal that may not set a region's figures (admin, or its government)."""
+    if not who.has_region:  # refused before the code is looked up: 403 whatever it names
+        raise Forbidden(who, f"{region} 的调控参数", f"the capacity settings of {region}")
     place = resolve(region)
     if who.role is Role.admin:
         return
@@ -324,8 +326,8 @@ def require_settings_access(who: Principal, region: str) -> None:
 
 def set_capacity(conn: Connection, who: Principal, setting: CapacitySetting) -> None:
     """Store a region's capacity figures from a month on (replacing that month's version)."""
-    _check_setting(setting)
     require_settings_access(who, setting.region)
+    _check_setting(setting)
     s = t.capacity_settings
     bands = setting.bands
     values = {

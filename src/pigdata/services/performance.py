@@ -226,6 +226,8 @@ def region_performance(
     conn: Connection, who: Principal, region: str, month: str, window: int = 12
 ) -> RegionPerformance:
     """Give every farm's figures in a region (government of the region, or admin)."""
+    if not who.has_region:  # a farm or the public: 403 whatever the code names
+        raise Forbidden(who, f"{region} 的农场数据", f"the farms' figures of {region}")
     place = resolve(region)
     require_region_view(who, place)
     return _compute(conn, place, month, window)

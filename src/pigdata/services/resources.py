@@ -368,12 +368,11 @@ def set_farmland(
     conn: Connection, who: Principal, region: str, hectares: float, source: str
 ) -> None:
     """Store a region's farmland in hectares with its source (admin, or its government)."""
-    resolve(region)
+    require_settings_access(who, region)  # who may, before what is asked: 403 before 404
     if not hectares > 0:
         raise InvalidQuery("hectares: 须为正数 / hectares: must be positive")
     if not source.strip():
         raise InvalidQuery("source: 须注明来源 / source: say where the figure comes from")
-    require_settings_access(who, region)
     f = t.farmland_settings
     conn.execute(sa.delete(f).where(f.c.region == region))
     conn.execute(

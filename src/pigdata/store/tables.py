@@ -277,6 +277,12 @@ api_tokens = sa.Table(
     sa.Column("token_hash", sa.LargeBinary(32), nullable=False, unique=True),
     sa.Column("created_at", sa.String(32), nullable=False),
     sa.Column("revoked_at", sa.String(32)),
+    # Null: never expires (tokens made before lifetimes existed, migration 0010).
+    sa.Column("expires_at", sa.String(32)),
+    # The secret replaced by the last rotation, still taken until `previous_until`.
+    sa.Column("previous_hash", sa.LargeBinary(32)),
+    sa.Column("previous_until", sa.String(32)),
+    sa.Column("rotated_at", sa.String(32)),
 )
 
 # --- regional settings of government services -----------------------------------------------

@@ -17,7 +17,6 @@ from the demo's animals.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
@@ -28,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import orjson
 
+from pigdata import csvout
 from pigdata.domain.records import RECORD_TYPES
 from pigdata.ingest.headers import FIELD_ALIASES_ZH
 from pigdata.synth import names
@@ -272,7 +272,7 @@ def write_csv(
     count = 0
     encoding = "utf-8-sig" if headers == "zh" else "utf-8"
     with open(path, "w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle)
+        writer = csvout.writer(handle)
         writer.writerow([csv_header(f, headers) for f in fields])
         for record in chain([first] if first is not None else [], stream_):
             if not known.issuperset(record):

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from pigdata.api.deps import Conn, Who
+from pigdata.api.params import OptionalYear
 from pigdata.api.problems import Problem
+from pigdata.domain.records import Year
 
 # The breeding services pull in Numba and SciPy, which take seconds to import: they are
 # imported by the first breeding request, not when the application starts.
@@ -85,7 +87,7 @@ def kinship(
 
 
 @router.get("/population")
-def population(conn: Conn, herdbook: HerdbookQuery = "", year: int | None = None) -> Any:
+def population(conn: Conn, herdbook: HerdbookQuery = "", year: OptionalYear = None) -> Any:
     """Give Ne, the EAAP risk class, generation intervals and contributions (public)."""
     from pigdata.services import breeding
 
@@ -132,7 +134,7 @@ class MatingRequest(BaseModel):
 
     herdbook: str = ""
     herd: str | None = None
-    year: int | None = None
+    year: Year | None = None
     boars: list[str] | None = None
     sows: list[str] | None = None
 

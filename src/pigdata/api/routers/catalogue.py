@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from pigdata.api.deps import Conn, Who
+from pigdata.api.params import OptionalDay, OptionalMonth
 from pigdata.api.problems import Problem
 from pigdata.services import catalogue
 
@@ -55,8 +55,8 @@ def list_movements(
     conn: Conn,
     who: Who,
     premises: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: OptionalDay = None,
+    until: OptionalDay = None,
     after: int | None = None,
     limit: Limit = 100,
 ) -> Rows:
@@ -71,7 +71,7 @@ def list_herd_reports(
     conn: Conn,
     who: Who,
     premises: str | None = None,
-    month: str | None = None,
+    month: OptionalMonth = None,
     after: int | None = None,
     limit: Limit = 100,
 ) -> Rows:
@@ -86,8 +86,8 @@ def list_trades(
     conn: Conn,
     who: Who,
     premises: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: OptionalDay = None,
+    until: OptionalDay = None,
     after: int | None = None,
     limit: Limit = 100,
 ) -> Rows:
@@ -102,8 +102,8 @@ def list_slaughters(
     conn: Conn,
     who: Who,
     premises: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: OptionalDay = None,
+    until: OptionalDay = None,
     after: int | None = None,
     limit: Limit = 100,
 ) -> Rows:
@@ -119,8 +119,8 @@ def list_price_quotes(
     who: Who,
     item: str | None = None,
     location: str | None = None,
-    since: date | None = None,
-    until: date | None = None,
+    since: OptionalDay = None,
+    until: OptionalDay = None,
     after: int | None = None,
     limit: Limit = 100,
 ) -> Rows:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
 from pigdata.api.deps import Conn, SettingsDep, Who
+from pigdata.api.params import MonthParam, OptionalDay
 from pigdata.api.problems import Problem
 from pigdata.ingest.pipeline import today_in
 from pigdata.services.health import tracing
@@ -21,7 +21,10 @@ from pigdata.services.scope import require_records_access
 
 router = APIRouter(prefix="/api/v1/animal-health", tags=["animal health"])
 
-Days = Annotated[int, Query(ge=1, le=3660, description="window length in days, ending on `until`")]
+Days = Annotated[
+    int,
+    Query(ge=1, le=tracing.MAX_WINDOW_DAYS, description="window length in days, ending on `until`"),
+]
 
 
 @router.get("/trace/{premises}", response_model=None)
@@ -31,7 +34,7 @@ def trace(
     who: Who,
     settings: SettingsDep,
     direction: TraceDirection = TraceDirection.forward,
-    until: date | None = None,
+    until: OptionalDay = None,
     days: Days = tracing.DEFAULT_WINDOW_DAYS,
     vehicle: Annotated[bool, Query(description="link premises by plate and day")] = False,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
@@ -71,7 +74,7 @@ def _zones_found(
     conn: Conn,
     who: Who,
     settings: SettingsDep,
-    day: date | None = None,
+    day: OptionalDay = None,
     outbreak: str | None = None,
 ) -> list[OutbreakZones]:
     found = outbreak_zones(conn, who, day or today_in(settings.timezone), outbreak)
@@ -100,7 +103,7 @@ def zones_as_geojson(found: ZonesFound) -> JSONResponse:
 def plausibility(
     conn: Conn,
     who: Who,
-    month: Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")],
+    month: MonthParam,
 ) -> list[dict[str, Any]]:
     """Give a month's mismatches between certificates and herd reports, largest first."""
     require_records_access(who)
@@ -108,6 +111,6 @@ def plausibility(
 
 
 @router.get("/overview")
-def overview(conn: Conn, who: Who, settings: SettingsDep, day: date | None = None) -> Any:
+def overview(conn: Conn, who: Who, settings: SettingsDep, day: OptionalDay = None) -> Any:
     """Give active zones, premises under restriction and movements blocked in the last week."""
     return asdict(health_overview(conn, who, day or today_in(settings.timezone)))

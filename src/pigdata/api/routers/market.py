@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from fastapi.responses import Response
 
 from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, Who
+from pigdata.api.params import OptionalDay, OptionalMonth
 from pigdata.api.problems import Problem
 from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION
@@ -33,8 +33,8 @@ def get_warnings(
     conn: Conn,
     kept: Kept,
     region: str = NATION,
-    start: date | None = None,
-    end: date | None = None,
+    start: OptionalDay = None,
+    end: OptionalDay = None,
 ) -> Response:
     """Give a region's weekly hog–grain ratio and lean-pork retail change, with the reserve
     plan's warning levels and the weeks a level was entered, changed or left."""
@@ -48,8 +48,8 @@ def get_index(
     kept: Kept,
     region: str = NATION,
     item: PriceItem = PriceItem.live_hog,
-    base_start: date | None = None,
-    base_end: date | None = None,
+    base_start: OptionalDay = None,
+    base_end: OptionalDay = None,
 ) -> Response:
     """Give the chain-linked, volume-weighted weekly price index of an item (base = 100;
     by default the first calendar year with prices)."""
@@ -99,7 +99,7 @@ def get_outlook(
     who: Who,
     region: str = "500153",
     months: Annotated[int, Query(ge=1, le=10)] = 10,
-    origin: Annotated[str | None, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] = None,
+    origin: OptionalMonth = None,
 ) -> SupplyOutlook:
     """Give expected market hogs per month for the months after the origin (by default the
     last month with herd reports), from births, matings and sows with the biological lags.

@@ -1,7 +1,8 @@
-"""The API's front door: an index of links, health, who am I, and token creation."""
+"""The API's front door: an index of links, health, who am I, and tokens (create, rotate)."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,8 +11,9 @@ from pydantic import BaseModel, Field
 
 from pigdata import __version__
 from pigdata.access.principal import Role
-from pigdata.access.tokens import create_token
-from pigdata.api.deps import Conn, EngineDep, Who, require_role
+from pigdata.access.tokens import MAX_GRACE, IssuedToken, create_token, expiry, rotate_token
+from pigdata.api.deps import Conn, EngineDep, SettingsDep, Who, require_role
+from pigdata.config import Settings
 from pigdata.store import tables as t
 
 router = APIRouter(tags=["meta"])
@@ -71,7 +73,18 @@ def me(who: Who) -> PrincipalOut:
     return PrincipalOut(name=who.name, role=who.role, scope=who.scope)
 
 
-class TokenRequest(BaseModel):
+class TokenLifetime(BaseModel):
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=3650, description="lifetime; the node's default without either"
+    )
+    expires_at: datetime | None = Field(default=None, description="RFC 3339; UTC if no offset")
+
+    def ends(self, settings: Settings) -> datetime:
+        lifetime = None if self.expires_in_days is None else timedelta(days=self.expires_in_days)
+        return expiry(lifetime, at=self.expires_at, default_days=settings.token_lifetime_days)
+
+
+class TokenRequest(TokenLifetime):
     name: str = Field(min_length=1, max_length=120)
     role: Role
     scope: str | None = Field(default=None, description="division code or premises code")
@@ -79,12 +92,46 @@ class TokenRequest(BaseModel):
 
 class TokenOut(PrincipalOut):
     token: str = Field(description="shown once; only its hash is stored")
+    expires_at: datetime | None
 
 
 @router.post("/api/v1/tokens", response_model=TokenOut, status_code=201)
-def post_token(request: TokenRequest, engine: EngineDep, who: Who) -> TokenOut:
-    """Create a token (admins only)."""
+def post_token(
+    request: TokenRequest, engine: EngineDep, settings: SettingsDep, who: Who
+) -> TokenOut:
+    """Create a token (admins only); it expires after `expires_in_days`, at `expires_at`, or
+    after the node's default lifetime."""
     require_role(who, Role.admin)
-    issued = create_token(engine, request.name, request.role, request.scope)
+    issued = create_token(
+        engine, request.name, request.role, request.scope, expires_at=request.ends(settings)
+    )
+    return _token_out(issued)
+
+
+class RotateRequest(TokenLifetime):
+    grace_minutes: int = Field(
+        default=0, ge=0, le=MAX_GRACE // timedelta(minutes=1), description="old secret kept"
+    )
+
+
+@router.post("/api/v1/tokens/{name}/rotate", response_model=TokenOut)
+def rotate(
+    name: str, request: RotateRequest, engine: EngineDep, settings: SettingsDep, who: Who
+) -> TokenOut:
+    """Give a token a new secret and expiry (admins only); its old secret is refused at once,
+    or after `grace_minutes`."""
+    require_role(who, Role.admin)
+    issued = rotate_token(
+        engine,
+        name,
+        expires_at=request.ends(settings),
+        grace=timedelta(minutes=request.grace_minutes),
+    )
+    return _token_out(issued)
+
+
+def _token_out(issued: IssuedToken) -> TokenOut:
     p = issued.principal
-    return TokenOut(name=p.name, role=p.role, scope=p.scope, token=issued.secret)
+    return TokenOut(
+        name=p.name, role=p.role, scope=p.scope, token=issued.secret, expires_at=issued.expires_at
+    )

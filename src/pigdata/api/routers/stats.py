@@ -11,8 +11,10 @@ from pydantic import BaseModel, Field
 
 from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, EngineDep, Who
+from pigdata.api.params import MonthParam
 from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
+from pigdata.domain.records import Month
 from pigdata.services import capacity, disclosure, performance, resources
 from pigdata.services.capacity_parts import PartsCapacity, parts_capacity
 from pigdata.services.production import RegionProduction, production_statistics
@@ -21,7 +23,6 @@ from pigdata.services.regional import InvalidQuery
 router = APIRouter(prefix="/api/v1", tags=["statistics"])
 
 T = TypeVar("T")
-MonthParam = Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")]
 
 
 def answer(call: Callable[[], T]) -> T:
@@ -37,8 +38,8 @@ def production(
     conn: Conn,
     who: Who,
     region: str,
-    first: Annotated[str, Query(alias="from", pattern=r"^\d{4}-\d{2}$")],
-    last: Annotated[str, Query(alias="to", pattern=r"^\d{4}-\d{2}$")],
+    first: Annotated[Month, Query(alias="from", description="YYYY-MM")],
+    last: Annotated[Month, Query(alias="to", description="YYYY-MM")],
     parts: bool = False,
 ) -> RegionProduction:
     """Give a region's herd inventory and flows by month, each with its completeness (public,
@@ -73,7 +74,7 @@ class CapacitySettingIn(BaseModel):
     """A region's own normal holding and/or zone bands from a month on, with their source."""
 
     region: str
-    effective_month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    effective_month: Month
     normal_holding: int | None = Field(default=None, gt=0)
     green_low: float | None = None
     green_high: float | None = None

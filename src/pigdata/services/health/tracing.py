@@ -10,7 +10,6 @@ trace.
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pigdata import csvout
 from pigdata.access.principal import Principal, Role
 from pigdata.services.health.contacts import MovementNetwork, TraceDirection, load_network
 from pigdata.services.health.network import PATH_CAP, Reach
@@ -27,6 +27,7 @@ from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
 
 DEFAULT_WINDOW_DAYS = 42  # the ASF lifting period: how far back a trace usually looks
+MAX_WINDOW_DAYS = 3660  # ten years: more than any trace needs, far from the calendar's edge
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +174,7 @@ CSV_COLUMNS = (
 def contacts_csv(report: TraceReport) -> str:
     """Give the ranked contacts as CSV for field teams (UTF-8, one header row)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvout.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for c in report.contacts:
         writer.writerow(
