@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_upload_errors"
-down_revision = "0009_price_weeks"
+down_revision = "0010_token_lifetimes"
 branch_labels = None
 depends_on = None
 
