@@ -221,6 +221,7 @@ def test_an_expired_token_is_refused_on_the_command_line(
     age(engine, "late", "expires_at")
     done = pigdata(
         settings,
+        "stats",
         "performance",
         "--token",
         secret,
