@@ -129,4 +129,4 @@ def test_overrides_only_from_the_origins_government(engine: Engine, settings: Se
         ).scalar_one()
     stored = decode_entry(entry)
     assert stored["record"]["override_reason"] == "经县指挥部批准，定点屠宰"
-    assert stored["submitter"] == "government:rc"
+    assert stored["submitter"] == "government:500153"  # the role and scope, not a name

@@ -27,6 +27,8 @@ from pigdata.ingest.pipeline import IngestSummary, ingest_rows
 from pigdata.ingest.readers import SourceRow, read_file
 from pigdata.ingest.uploads import start_upload
 from pigdata.ledger.entry import canonical_json, decode_entry
+from pigdata.ledger.personal import committed_paths
+from pigdata.ledger.personal_store import plain_records
 from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
@@ -131,15 +133,21 @@ def _ledger(path: Path) -> list[tuple[Any, ...]]:
     engine = make_engine(f"sqlite:///{path}")
     try:
         with engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(t.ledger_entries).order_by(t.ledger_entries.c.seq)
-            ).mappings()
-            # The arrival time differs between the two runs; everything else must not.
+            rows = (
+                conn.execute(sa.select(t.ledger_entries).order_by(t.ledger_entries.c.seq))
+                .mappings()
+                .all()
+            )
+            # The arrival time and the salts differ between the two runs; what the entries
+            # commit to, and the values beside them, must not.
+            sent = dict(plain_records(conn, [(r["seq"], r["entry"]) for r in rows]))
+            committed = {r["seq"]: committed_paths(decode_entry(r["entry"])) for r in rows}
             return [
                 (
                     r["seq"],
                     r["kind"],
-                    canonical_json(decode_entry(r["entry"])["record"]),
+                    canonical_json(sent[r["seq"]]),
+                    committed[r["seq"]],
                     r["record_digest"],
                     r["digest_prefix"],
                     r["submitter"],

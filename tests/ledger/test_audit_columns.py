@@ -75,7 +75,7 @@ def test_verify_names_each_column_changed_in_the_database(
         2: "column record_digest does not match the record in column entry",
         3: "column digest_prefix does not match column record_digest",
         4: "column kind is 'movement' but the entry says 'premises'",
-        5: "column submitter is 'farm:someone-else' but the entry says 'admin:local'",
+        5: "column submitter is 'farm:someone-else' but the entry says 'admin'",
         6: "column received_at is '2020-01-01T00:00:00.000Z' but the entry says '",
         9: "column seq has a gap; expected 7",
     }

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pigdata.domain.records import record_adapter
-from pigdata.ledger.entry import EntryEnvelope, canonical_json, record_body
+from pigdata.ledger.entry import ENTRY_VERSION, EntryEnvelope, canonical_json, record_body
 from pigdata.ledger.merkle import leaf_hash
 
 from builders import FARM_A, FARM_B, movement
@@ -46,7 +46,7 @@ def test_whole_entries_are_rfc8785(carrier: str, submitter: str) -> None:
     envelope = EntryEnvelope(submitter, "2024-05-01T00:00:00.000Z")
     entry = envelope.entry_bytes(body)
     expected = {
-        "v": 1,
+        "v": ENTRY_VERSION,
         "record": body,
         "submitter": submitter,
         "received": "2024-05-01T00:00:00.000Z",

@@ -334,7 +334,7 @@ def rewrite_entry(node: Node, seq: int) -> None:
     e = t.ledger_entries
     with write_transaction(node.engine) as conn:
         entry = bytes(conn.execute(sa.select(e.c.entry).where(e.c.seq == seq)).scalar_one())
-        altered = entry.replace("张三".encode(), "王二".encode())
+        altered = entry.replace(b'"capacity_sows":100,', b'"capacity_sows":900,')
         assert altered != entry
         conn.execute(
             e.update().where(e.c.seq == seq).values(entry=altered, leaf_hash=leaf_hash(altered))

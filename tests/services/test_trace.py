@@ -165,7 +165,7 @@ def test_the_bundle_verifies_offline(
     assert [e.index for e in report.entries] == found.seqs()
     kinds = {e.index: e.kind for e in report.entries}
     assert kinds[pig[6]] == "animal" and kinds[pig[15]] == "slaughter"
-    assert {e.submitter for e in report.entries} == {"admin:local"}
+    assert {e.submitter for e in report.entries} == {"admin"}
     # With the published key given, that key is the one trusted.
     given = verify_bundle(bundle, key.to_text())
     assert given.ok and given.key_source == "given" and not given.notes
@@ -435,7 +435,7 @@ def test_the_documented_procedure_verifies_bundles(engine: Engine, settings: Set
         "movement",
         "slaughter",
     ]
-    assert {e["submitter"] for e in entries} == {"admin:local"}
+    assert {e["submitter"] for e in entries} == {"admin"}
     bad = copy.deepcopy(bundle)
     bad["entries"][-1]["proof"][0] = flipped(bad["entries"][-1]["proof"][0], 0)
     with pytest.raises(ValueError, match="not in the checkpoint"):
@@ -492,13 +492,24 @@ def test_who_vouched_for_the_trace(engine: Engine, settings: Settings) -> None:
         found = trace(conn, TAG)
         assert found is not None and found.seqs() == [7, 8, 9]
         bundle = make_bundle(conn, found.seqs(), log_key(settings))
-    report = verify_bundle(bundle, log_key(settings).to_text())
-    assert report.ok, report.problems
-    vouched = {e.index: e.vouched for e in report.entries}
+        # The movement (8) names its carrier: its signature is sealed with the name, and
+        # only a bundle that discloses both lets it be checked.
+        disclosed = make_bundle(conn, found.seqs(), log_key(settings), found.seqs())
+    public = verify_bundle(bundle, log_key(settings).to_text())
+    assert public.ok, public.problems
+    vouched = {e.index: e.vouched for e in public.entries}
     assert vouched[9] is None
+    sealed = vouched[8]
+    assert sealed is not None and sealed.withheld and not sealed.verified
+    assert sealed.premises == SIGNED_FARM
+    entitled = verify_bundle(disclosed, log_key(settings).to_text())
+    assert entitled.ok, entitled.problems
     for seq in (7, 8):
-        check = vouched[seq]
+        check = {e.index: e.vouched for e in entitled.entries}[seq]
         assert check is not None and check.verified and check.premises == SIGNED_FARM
         assert check.key == f"{key.name}+{key.key_id:08x}"
-    entries = docs_verifier()["verify_bundle"](bundle, log_key(settings).to_text(), [])
-    assert [e.get("vouched", {}).get("premises") for e in entries] == [SIGNED_FARM] * 2 + [None]
+    assert entitled.entries[1].disclosed["record.carrier"] == "李四"
+    verify = docs_verifier()["verify_bundle"]
+    for made in (bundle, disclosed):
+        entries = verify(made, log_key(settings).to_text(), [])
+        assert [e.get("vouched", {}).get("premises") for e in entries] == [SIGNED_FARM] * 2 + [None]

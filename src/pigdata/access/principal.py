@@ -31,8 +31,17 @@ class Principal:
 
     @property
     def submitter(self) -> str:
-        """Give the name written into ledger entries as their submitter."""
+        """Give the name that messages and the upload log know this principal by."""
         return f"{self.role.value}:{self.name}"
+
+    @property
+    def entry_submitter(self) -> str:
+        """Give who a ledger entry says sent it: the role and its scope, never a name.
+
+        A token's name may be a person's; it stays in the node's upload log, beside the
+        ledger, and out of the entries anyone can read in a proof bundle.
+        """
+        return f"{self.role.value}:{self.scope}" if self.scope else self.role.value
 
     @property
     def has_region(self) -> bool:

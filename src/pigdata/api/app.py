@@ -23,6 +23,7 @@ from pigdata.api.routers import (
     ledger,
     market,
     meta,
+    personal,
     places,
     regional,
     stats,
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     watch = VersionWatch(read, settings.answer_max_age)
     app.add_middleware(ReadyAnswers, kept=app.state.kept_answers, watch=watch)
     install_problem_handlers(app)
-    routers = (meta, intake, catalogue, ledger, places, regional, witness, trace, display)
+    routers = (meta, intake, catalogue, ledger, personal, places, regional, witness, trace, display)
     services = (health, stats, market, breeding)
     for module in (*routers, *services):
         app.include_router(module.router)

@@ -11,6 +11,7 @@ from pigdata.cli import (
     health,
     ledger,
     market,
+    personal,
     serve,
     stats,
     trace,
@@ -37,6 +38,7 @@ app.add_typer(health.health_app, name="health")
 app.add_typer(market.market_app, name="market")
 app.add_typer(breeding.breeding_app, name="breeding")
 app.add_typer(stats.stats_app, name="stats")
+app.add_typer(personal.personal_app, name="personal")
 app.command()(ledger.verify)
 app.command("trace")(trace.trace_command)
 app.command("verify-proof")(trace.verify_proof)

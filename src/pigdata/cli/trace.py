@@ -24,6 +24,14 @@ def trace_command(
     bundle: Annotated[
         Path | None, typer.Option("--bundle", help="write the proof bundle (JSON) here")
     ] = None,
+    disclose: Annotated[
+        bool,
+        typer.Option(
+            "--disclose",
+            help="put the entries' personal values into the bundle (for an entitled reader, "
+            "never for the public)",
+        ),
+    ] = False,
 ) -> None:
     """Print an animal's life (birth, movements, markets, slaughter) from the ledger, and
     write the proof bundle of the entries behind it for `pigdata verify-proof`."""
@@ -33,7 +41,7 @@ def trace_command(
         found = trace(conn, ear_tag)
         if found is None:
             raise fail(f"账本中没有耳标 {ear_tag} 的记录 / no record of ear tag {ear_tag}")
-        made = _bundle(conn, settings, found.seqs()) if bundle is not None else None
+        made = _bundle(conn, settings, found.seqs(), disclose) if bundle is not None else None
     table = Table(title=f"耳标 {found.ear_tag} / ear tag {found.ear_tag}", show_lines=True)
     for header in ("日期 Date", "事件 Event", "详情 Details", "条目 Entries"):
         table.add_column(header)
@@ -59,12 +67,14 @@ def trace_command(
         )
 
 
-def _bundle(conn: Connection, settings: Settings, seqs: list[int]) -> dict[str, Any]:
+def _bundle(
+    conn: Connection, settings: Settings, seqs: list[int], disclose: bool
+) -> dict[str, Any]:
     signer = node_signer(settings, create=False)
     if signer is None:
         raise fail("节点尚无签名密钥，无法给出证明 / the node has no key: no proof to give")
     try:
-        return make_bundle(conn, seqs, signer.key.verifier())
+        return make_bundle(conn, seqs, signer.key.verifier(), seqs if disclose else ())
     except BundleError as error:
         raise fail(str(error)) from error
 
@@ -112,6 +122,8 @@ def _print_report(report: BundleReport) -> None:
         vouched = "—"
         if entry.vouched is not None:
             mark = "✓" if entry.vouched.verified else "✗"
+            if entry.vouched.withheld:
+                mark = "(signature withheld with personal data / 签名随个人信息不公开)"
             vouched = f"{entry.vouched.premises} {entry.vouched.key} {mark}"
         table.add_row(
             str(entry.index),
@@ -122,6 +134,15 @@ def _print_report(report: BundleReport) -> None:
             "included ✓" if entry.included else "failed ✗",
         )
     console.print(table, markup=False)
+    for entry in report.entries:
+        for path, value in entry.disclosed.items():
+            console.print(f"entry {entry.index} {path} = {value} (disclosed ✓)", markup=False)
+        if entry.withheld:
+            paths = ", ".join(entry.withheld)
+            console.print(
+                f"entry {entry.index}: personal data withheld / 个人信息不公开: {paths}",
+                markup=False,
+            )
     for witness in report.witnesses:
         when = ""
         if witness.timestamp is not None:

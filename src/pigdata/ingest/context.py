@@ -29,7 +29,7 @@ from pigdata.domain.records import (
     record_adapter,
 )
 from pigdata.ingest.movement_control import MovementControl, load_control
-from pigdata.ledger.entry import decode_entry
+from pigdata.ledger.personal_store import plain_records
 from pigdata.store import tables as t
 
 _CHUNK = 5000
@@ -278,10 +278,13 @@ def _load_targets(conn: Connection, ctx: BatchContext, targets: set[int]) -> set
         ctx.superseded.add(row.supersedes)
     e = t.ledger_entries
     named: set[str] = set()
-    for row in _select_in(conn, [e.c.seq, e.c.entry], e.c.seq, targets):
-        record = record_adapter.validate_python(decode_entry(row.entry)["record"])
+    stored = [
+        (row.seq, row.entry) for row in _select_in(conn, [e.c.seq, e.c.entry], e.c.seq, targets)
+    ]
+    for seq, body in plain_records(conn, stored):
+        record = record_adapter.validate_python(body)
         effective = record.replacement if isinstance(record, Correction) else record
-        ctx.entries[row.seq] = StoredEntry(effective)
+        ctx.entries[seq] = StoredEntry(effective)
         if effective is not None:
             named.update(effective.premises_refs())
     return named

@@ -97,6 +97,7 @@ _SPECIES_DIGITS = frozenset(codes.SPECIES_DIGIT.values())
 # The record's canonical bytes begin with the carrier and end with the plate (keys sorted).
 _CANONICAL_HEAD = '{"carrier":"%s","certificate_no":"'
 _CANONICAL_TAIL = '","vehicle_plate":"%s"}'
+_CARRIER_KEY = b'{"carrier":"'
 
 
 @dataclass(slots=True)
@@ -113,6 +114,14 @@ class LaneRow:
     @property
     def issue_day(self) -> str:
         return str(self.columns[2])
+
+    def sealed_bytes(self, carrier_commitment: str) -> bytes:
+        """Give the canonical bytes with the carrier (a personal value) as its commitment.
+
+        The carrier is the first key, so its value starts right after the opening bytes.
+        """
+        end = len(_CARRIER_KEY) + len(str(self.columns[-1]).encode())
+        return _CARRIER_KEY + carrier_commitment.encode() + self.canonical[end:]
 
 
 def takes(rows: Sequence[SourceRow]) -> bool:

@@ -35,6 +35,7 @@ from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.rules import check_record, scope_refusal
 from pigdata.ingest.uploads import count_batch, utc_now
 from pigdata.ingest.vouching import SIGNATURE_FIELD, check_signature
+from pigdata.ledger import personal
 from pigdata.ledger.entry import (
     EntryEnvelope,
     canonical_json,
@@ -65,6 +66,7 @@ LEDGER_COLUMNS = (
     "submitter",
     "received_at",
 )
+PERSONAL_COLUMNS = ("seq", "path", "salt", "value")
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +225,7 @@ class _Batch:
         self.applied: list[tuple[int, dict[str, Any]]] = []
         self.movement_rows: list[tuple[Any, ...]] = []  # from the columnar lane
         self.tag_rows: list[tuple[str, int]] = []
+        self.personal_rows: list[tuple[int, str, bytes, str]] = []
         self.reject_rows: list[dict[str, Any]] = []
         self.outcomes: list[RowOutcome] = []
         self.duplicates = 0
@@ -231,11 +234,12 @@ class _Batch:
         assert candidate.record is not None and candidate.body is not None
         seq = self.next_seq
         self.next_seq += 1
+        record_bytes, vouched = self._sealed(seq, candidate.body, candidate.canonical, vouched)
         entry: bytes | bytearray
         if vouched is None:
-            entry = self.head + candidate.canonical + self.tail
+            entry = self.head + record_bytes + self.tail
         else:
-            entry = self.envelope.wrap(candidate.canonical, vouched)
+            entry = self.envelope.wrap(record_bytes, vouched)
         leaf = leaf_hash(entry)
         self.leaf_hashes.append(leaf)
         self.ledger_rows.append(
@@ -256,11 +260,34 @@ class _Batch:
             self.outcomes.append(RowOutcome(row.source, row.row_no, ACCEPTED, seq))
         return seq
 
+    def _sealed(
+        self,
+        seq: int,
+        body: dict[str, Any],
+        canonical: bytes,
+        vouched: dict[str, str] | None,
+    ) -> tuple[bytes, dict[str, str] | None]:
+        """Give the record's bytes for the entry, personal values sealed, and its vouch.
+
+        The projections get the plain body; the entry only commitments (ledger.personal).
+        """
+        if not personal.has_personal(body):
+            return canonical, vouched
+        committed, sealed = personal.seal(body)
+        if vouched is not None:
+            signature = personal.seal_signature(vouched["signature"])
+            sealed.append(signature)
+            vouched = {**vouched, "signature": signature.commitment}
+        self.personal_rows.extend((seq, s.path, s.salt, s.value) for s in sealed)
+        return canonical_json(committed), vouched
+
     def accept_lane(self, lane_row: LaneRow) -> int:
         """Append a movement the columnar lane parsed and cleared; its rows are ready."""
         seq = self.next_seq
         self.next_seq += 1
-        entry = self.head + lane_row.canonical + self.tail
+        carrier = personal.seal_value("record.carrier", lane_row.columns[-1])
+        self.personal_rows.append((seq, carrier.path, carrier.salt, carrier.value))
+        entry = self.head + lane_row.sealed_bytes(carrier.commitment) + self.tail
         leaf = leaf_hash(entry)
         self.leaf_hashes.append(leaf)
         envelope = self.envelope
@@ -320,6 +347,7 @@ class _Batch:
             columns = movement_lane.MOVEMENT_COLUMNS
             insert_tuples(conn, t.movements, columns, self.movement_rows)
             insert_tuples(conn, t.movement_tags, movement_lane.TAG_COLUMNS, self.tag_rows)
+            insert_tuples(conn, t.personal_values, PERSONAL_COLUMNS, self.personal_rows)
         if self.reject_rows:
             insert_many(conn, t.rejects, self.reject_rows)
         count_batch(
@@ -455,7 +483,7 @@ def _ingest_batch(
     columnar: bool,
 ) -> None:
     """Decide and write one batch in one transaction, and add its counts to the summary."""
-    envelope = EntryEnvelope(who.submitter, utc_now())
+    envelope = EntryEnvelope(who.entry_submitter, utc_now())
     candidates = _candidates(chunk, columnar)
     with write_transaction(engine) as conn:
         size = _lock_head(conn)

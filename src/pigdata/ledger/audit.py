@@ -12,10 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from pigdata.ledger import merkle
+from pigdata.ledger import merkle, personal
 from pigdata.ledger.entry import canonical_json, decode_entry, digest_prefix
 from pigdata.ledger.keys import VerifierKey
 from pigdata.ledger.note import Checkpoint, NoteError, open_note
+from pigdata.ledger.personal_store import plain_records
 from pigdata.ledger.tiles import TILE_WIDTH, TileReader
 from pigdata.projections.apply import apply_entries
 from pigdata.store import tables as t
@@ -57,7 +58,11 @@ _COPIED: dict[str, Callable[[dict[str, Any]], Any]] = {
 }
 
 
-def _entries(conn: Connection) -> Iterator[Any]:
+# A personal value beside an entry: its salt and value (both None once erased).
+Sealed = dict[str, tuple[bytes | None, str | None]]
+
+
+def _chunks(conn: Connection) -> Iterator[list[Any]]:
     e = t.ledger_entries
     last = -1
     while True:
@@ -69,8 +74,23 @@ def _entries(conn: Connection) -> Iterator[Any]:
         ).all()
         if not rows:
             return
-        yield from rows
+        yield list(rows)
         last = rows[-1].seq
+
+
+def _entries(conn: Connection) -> Iterator[Any]:
+    for rows in _chunks(conn):
+        yield from rows
+
+
+def _sealed_values(conn: Connection, first: int, last: int) -> dict[int, Sealed]:
+    p = t.personal_values
+    found: dict[int, Sealed] = {}
+    query = sa.select(p.c.seq, p.c.path, p.c.salt, p.c.value).where(p.c.seq.between(first, last))
+    for row in conn.execute(query):
+        salt = bytes(row.salt) if row.salt is not None else None
+        found.setdefault(row.seq, {})[row.path] = (salt, row.value)
+    return found
 
 
 def check_entries(conn: Connection) -> tuple[list[Finding], list[bytes]]:
@@ -79,24 +99,40 @@ def check_entries(conn: Connection) -> tuple[list[Finding], list[bytes]]:
     leaves: list[bytes] = []
     seen: set[bytes] = set()
     expected_seq = 0
-    for row in _entries(conn):
-        where = f"ledger_entries seq={row.seq}"
-        if row.seq != expected_seq:
-            findings.append(
-                Finding(
-                    where,
-                    f"seq 列不连续，应为 {expected_seq}",
-                    f"column seq has a gap; expected {expected_seq}",
+    for rows in _chunks(conn):
+        sealed = _sealed_values(conn, rows[0].seq, rows[-1].seq)
+        for row in rows:
+            where = f"ledger_entries seq={row.seq}"
+            if row.seq != expected_seq:
+                findings.append(
+                    Finding(
+                        where,
+                        f"seq 列不连续，应为 {expected_seq}",
+                        f"column seq has a gap; expected {expected_seq}",
+                    )
                 )
-            )
-            expected_seq = row.seq
-        expected_seq += 1
-        findings.extend(_entry_findings(where, row, seen))
-        leaves.append(bytes(row.leaf_hash))
+                expected_seq = row.seq
+            expected_seq += 1
+            findings.extend(_entry_findings(where, row, seen, sealed.pop(row.seq, {})))
+            leaves.append(bytes(row.leaf_hash))
+        findings.extend(_orphan_findings(sealed))
+    findings.extend(_orphan_findings(_sealed_values(conn, expected_seq, 2**62)))
     return findings, leaves
 
 
-def _entry_findings(where: str, row: Any, seen: set[bytes]) -> list[Finding]:
+def _orphan_findings(sealed: dict[int, Sealed]) -> list[Finding]:
+    return [
+        Finding(
+            f"personal_values seq={seq} path={path}",
+            "没有这一条目或该处无承诺值",
+            "no such entry, or no commitment at this path",
+        )
+        for seq, paths in sorted(sealed.items())
+        for path in sorted(paths)
+    ]
+
+
+def _entry_findings(where: str, row: Any, seen: set[bytes], sealed: Sealed) -> list[Finding]:
     found: list[Finding] = []
     entry = bytes(row.entry)
     if merkle.leaf_hash(entry) != bytes(row.leaf_hash):
@@ -104,16 +140,24 @@ def _entry_findings(where: str, row: Any, seen: set[bytes]) -> list[Finding]:
         found.append(Finding(where, "leaf_hash 列与 entry 列的哈希不符", en))
     try:
         decoded = decode_entry(entry)
-        canonical = canonical_json(decoded["record"])
+        found.extend(_sealed_findings(row.seq, decoded, sealed))
+        values = {path: value for path, (_, value) in sealed.items()}
+        record = personal.reveal(decoded["record"], values)
+        canonical = canonical_json(record)
         digest = hashlib.sha256(canonical).digest()
     except (ValueError, KeyError, TypeError):
         found.append(
             Finding(where, "entry 列不是有效的 JSON 条目", "column entry is not valid JSON")
         )
         return found + _digest_findings(where, bytes(row.record_digest), row.digest_prefix, seen)
-    if "vouched" in decoded and not _vouch_holds(decoded["vouched"], canonical):
-        found.append(Finding(where, "场所签名无效", "the premises' signature does not verify"))
-    if digest != bytes(row.record_digest):
+    # Once a personal value is erased, the record as sent (its digest, and a signature over
+    # it) is gone for good; what stays checkable is the entry, its commitments and the tree.
+    complete = all(value is not None for value in values.values())
+    if complete and "vouched" in decoded:
+        vouched = {**decoded["vouched"], **_signature(values)}
+        if not _vouch_holds(vouched, canonical):
+            found.append(Finding(where, "场所签名无效", "the premises' signature does not verify"))
+    if complete and digest != bytes(row.record_digest):
         en = "column record_digest does not match the record in column entry"
         found.append(Finding(where, "record_digest 列与条目中的记录不符", en))
     found.extend(_copied_findings(where, row, decoded))
@@ -138,6 +182,32 @@ def _copied_findings(where: str, row: Any, decoded: dict[str, Any]) -> list[Find
                 )
             )
     return found
+
+
+def _signature(values: dict[str, str | None]) -> dict[str, str]:
+    signature = values.get(personal.SIGNATURE_PATH)
+    return {"signature": signature} if signature is not None else {}
+
+
+def _sealed_findings(seq: int, decoded: dict[str, Any], sealed: Sealed) -> list[Finding]:
+    """Check each personal value kept beside an entry against the entry's commitment."""
+    found: list[Finding] = []
+    committed = personal.committed_paths(decoded)
+    for path in committed:
+        where = f"personal_values seq={seq} path={path}"
+        if path not in sealed:
+            found.append(Finding(where, "个人信息值缺失", "the personal value is missing"))
+            continue
+        salt, value = sealed[path]
+        if (salt is None) != (value is None) or (
+            salt is not None
+            and value is not None
+            and personal.commitment(salt, value) != personal.entry_value(decoded, path)
+        ):
+            en = "the personal value does not match the entry's commitment"
+            found.append(Finding(where, "个人信息值与条目中的承诺不符", en))
+    extra = {seq: {path: v for path, v in sealed.items() if path not in committed}}
+    return found + _orphan_findings(extra)
 
 
 def _digest_findings(where: str, digest: bytes, prefix: int, seen: set[bytes]) -> list[Finding]:
@@ -284,9 +354,8 @@ def check_projections(engine: Engine) -> list[Finding]:
         savepoint = conn.begin_nested()
         for table in reversed(t.PROJECTION_TABLES):
             conn.execute(table.delete())
-        apply_entries(
-            conn, ((row.seq, decode_entry(bytes(row.entry))["record"]) for row in _entries(conn))
-        )
+        for rows in _chunks(conn):
+            apply_entries(conn, plain_records(conn, [(row.seq, row.entry) for row in rows]))
         for table in t.PROJECTION_TABLES:
             findings += _compare(table, actual[table.name], _snapshot(conn, table))
         savepoint.rollback()

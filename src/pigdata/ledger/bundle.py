@@ -9,7 +9,10 @@ one JSON object (docs/trace.md):
   holds for it;
 - ``size``: the checkpoint's tree size;
 - ``entries``: ``{"index", "entry", "proof"}`` each, the entry bytes and the proof's hashes
-  in standard base64, the proof being RFC 9162's PATH(index, D[size]).
+  in standard base64, the proof being RFC 9162's PATH(index, D[size]);
+- ``disclosures`` (only in a bundle made for a reader entitled to them): ``{"index", "path",
+  "salt", "value"}`` each, a personal value and the salt of the entry's commitment to it
+  (`pigdata.ledger.personal`).
 
 `make_bundle` needs the store; `verify_bundle` needs nothing but the bundle (and, to trust
 the result, the log's key got some other way): SHA-256, Ed25519 and the pure functions of
@@ -28,7 +31,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pigdata.ledger import log, merkle
+from pigdata.ledger import log, merkle, personal
 from pigdata.ledger.entry import canonical_json
 from pigdata.ledger.keys import Algorithm, KeyFormatError, VerifierKey
 from pigdata.ledger.note import (
@@ -40,6 +43,7 @@ from pigdata.ledger.note import (
     split_note,
     verify_cosignature,
 )
+from pigdata.ledger.personal_store import disclosures
 from pigdata.store import tables as t
 
 ENTRY_FIELDS = frozenset({"received", "record", "submitter", "v", "vouched"})
@@ -53,11 +57,15 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def make_bundle(conn: Connection, seqs: Iterable[int], log_key: VerifierKey) -> dict[str, Any]:
+def make_bundle(
+    conn: Connection, seqs: Iterable[int], log_key: VerifierKey, disclose: Iterable[int] = ()
+) -> dict[str, Any]:
     """Give the proof bundle of these entries at the latest signed checkpoint.
 
     `log_key` is the node's verifier key: the store keeps signatures, not the public key.
-    Raises BundleError if there is no checkpoint or an entry is not below its size.
+    The personal values of the entries in `disclose` (those the reader is entitled to) go
+    in as disclosures. Raises BundleError if there is no checkpoint or an entry is not below
+    its size.
     """
     latest = log.latest_checkpoint(conn)
     if latest is None:
@@ -84,13 +92,17 @@ def make_bundle(conn: Connection, seqs: Iterable[int], log_key: VerifierKey) -> 
         }
         for seq in wanted
     ]
-    return {
+    made: dict[str, Any] = {
         "origin": checkpoint.origin,
         "log_key": log_key.to_text(),
         "checkpoint": note,
         "size": size,
         "entries": entries,
     }
+    disclosed = disclosures(conn, set(disclose) & set(wanted))
+    if disclosed:
+        made["disclosures"] = disclosed
+    return made
 
 
 # --- Verifying ---------------------------------------------------------------------------------
@@ -107,6 +119,9 @@ class VouchCheck:
     key: str | None  # the premises' key as name+id
     verified: bool
     problem: str | None = None
+    # The signature is sealed with the record's personal values and was not disclosed: it
+    # cannot be checked by this reader, which is not a fault of the entry.
+    withheld: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +136,10 @@ class EntryCheck:
     received: str | None
     vouched: VouchCheck | None  # the record's premises signed it, when present
     other_fields: dict[str, Any]  # fields this version does not know, shown as they are
-    record: dict[str, Any] | None
+    record: dict[str, Any] | None  # as the entry holds it: personal values as commitments
     problem: str | None = None
+    withheld: tuple[str, ...] = ()  # paths of personal values not disclosed to this reader
+    disclosed: dict[str, str] = field(default_factory=dict)  # path → value, each checked
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +202,8 @@ def verify_bundle(
     opened = _checkpoint(bundle, key, problems, notes) if key is not None else None
     checkpoint = opened[0] if opened else None
     witnesses = _witnesses(opened[1], key, witness_keys, problems) if opened and key else ()
-    entries = tuple(_entries(bundle.get("entries"), checkpoint, problems))
+    disclosed = _disclosures(bundle.get("disclosures", []), problems)
+    entries = tuple(_entries(bundle.get("entries"), checkpoint, disclosed, problems))
     return BundleReport(
         key_source=source,
         log_key=key.to_text() if key is not None else None,
@@ -308,19 +326,47 @@ def _cosignature(
     return WitnessCheck(witness.name, key_id, "verified", timestamp=max(stamps))
 
 
-def _entries(raw: Any, checkpoint: Checkpoint | None, problems: list[str]) -> list[EntryCheck]:
+Disclosed = dict[int, dict[str, tuple[bytes, str]]]  # index → path → (salt, value)
+
+
+def _disclosures(raw: Any, problems: list[str]) -> Disclosed:
+    """Read the bundle's disclosures; each is checked against its entry's commitment later."""
+    found: Disclosed = {}
+    if not isinstance(raw, list):
+        problems.append("disclosures 不是列表 / disclosures is not a list")
+        return found
+    for item in raw:
+        index = item.get("index") if isinstance(item, dict) else None
+        path = item.get("path") if isinstance(item, dict) else None
+        salt = _decode(item.get("salt")) if isinstance(item, dict) else None
+        value = item.get("value") if isinstance(item, dict) else None
+        if not (
+            isinstance(index, int) and isinstance(path, str) and salt and isinstance(value, str)
+        ):
+            problems.append("一项披露格式不对 / a disclosure is malformed")
+            continue
+        found.setdefault(index, {})[path] = (salt, value)
+    return found
+
+
+def _entries(
+    raw: Any, checkpoint: Checkpoint | None, disclosed: Disclosed, problems: list[str]
+) -> list[EntryCheck]:
     if not isinstance(raw, list) or not raw:
         # An empty bundle would "verify" while proving nothing anyone asked about.
         problems.append("证明包中没有条目 / the bundle holds no entries")
         return []
-    checks = [_entry(item, checkpoint) for item in raw]
+    checks = [_entry(item, checkpoint, disclosed) for item in raw]
     for check in checks:
         if check.problem:
             problems.append(f"条目 {check.index}: {check.problem}")
+    named = {check.index for check in checks}
+    if set(disclosed) - named:
+        problems.append("有披露不属于证明包中的条目 / a disclosure names no entry of the bundle")
     return checks
 
 
-def _entry(item: Any, checkpoint: Checkpoint | None) -> EntryCheck:
+def _entry(item: Any, checkpoint: Checkpoint | None, disclosed: Disclosed) -> EntryCheck:
     index = item.get("index") if isinstance(item, dict) else None
     if not isinstance(index, int) or isinstance(index, bool) or index < 0:
         return _bad_entry(None, "条目序号无效 / bad index")
@@ -338,7 +384,7 @@ def _entry(item: Any, checkpoint: Checkpoint | None) -> EntryCheck:
         problem = "没有可信的检查点 / no verified checkpoint to check against"
     elif not included:
         problem = "包含证明不成立 / the inclusion proof does not lead to the checkpoint's root"
-    return _described(index, leaf, included, data, problem)
+    return _described(index, leaf, included, data, problem, disclosed.get(index, {}))
 
 
 def _bad_entry(index: int | None, problem: str) -> EntryCheck:
@@ -357,7 +403,12 @@ def _decode(text: Any) -> bytes | None:
 
 
 def _described(
-    index: int, leaf: bytes, included: bool, data: bytes, problem: str | None
+    index: int,
+    leaf: bytes,
+    included: bool,
+    data: bytes,
+    problem: str | None,
+    disclosed: dict[str, tuple[bytes, str]],
 ) -> EntryCheck:
     """Read what an entry says: its record's kind, its submitter and any extra fields."""
     try:
@@ -370,8 +421,10 @@ def _described(
     record = entry.get("record")
     record = record if isinstance(record, dict) else None
     others = {k: v for k, v in entry.items() if k not in ENTRY_FIELDS}
-    vouched = _vouched(entry.get("vouched"), record) if "vouched" in entry else None
-    if vouched is not None and not vouched.verified:
+    opened, withheld, bad = _opened(entry, disclosed)
+    problem = problem or bad
+    vouched = _vouched(entry.get("vouched"), record, opened) if "vouched" in entry else None
+    if vouched is not None and not vouched.verified and not vouched.withheld:
         problem = problem or vouched.problem
     return EntryCheck(
         index=index,
@@ -384,14 +437,34 @@ def _described(
         other_fields=others,
         record=record,
         problem=problem,
+        withheld=withheld,
+        disclosed=opened,
     )
 
 
-def _vouched(raw: Any, record: dict[str, Any] | None) -> VouchCheck:
+def _opened(
+    entry: dict[str, Any], disclosed: dict[str, tuple[bytes, str]]
+) -> tuple[dict[str, str], tuple[str, ...], str | None]:
+    """Check disclosures against the entry's commitments: (values opened, paths withheld,
+    the problem if a disclosure does not match)."""
+    committed = personal.committed_paths(entry)
+    opened: dict[str, str] = {}
+    for path, (salt, value) in disclosed.items():
+        if path not in committed or personal.commitment(salt, value) != personal.entry_value(
+            entry, path
+        ):
+            return {}, tuple(committed), f"{path} 的披露与承诺不符 / disclosure does not match"
+        opened[path] = value
+    return opened, tuple(p for p in committed if p not in opened), None
+
+
+def _vouched(raw: Any, record: dict[str, Any] | None, opened: dict[str, str]) -> VouchCheck:
     """Check a premises' signature: Ed25519 over the record's RFC 8785 bytes (docs/ledger.md).
 
     The record inside the entry is already canonical JSON of strings, integers, booleans
     and lists, so encoding the parsed record again gives exactly the bytes that were signed.
+    A record with personal values was signed as sent: its signature is sealed with them, and
+    checks only when they and it are disclosed.
     """
     if not isinstance(raw, dict):
         return VouchCheck(None, None, False, "vouched 不是对象 / vouched is not an object")
@@ -401,6 +474,11 @@ def _vouched(raw: Any, record: dict[str, Any] | None) -> VouchCheck:
     except KeyFormatError as error:
         return VouchCheck(premises, None, False, f"场所公钥无效 / bad premises key: {error}")
     name = f"{key.name}+{key.key_id:08x}"
+    if personal.is_commitment(raw.get("signature")):
+        record = personal.reveal(record, opened) if record is not None else None
+        if personal.SIGNATURE_PATH not in opened or record is None or personal.sealed(record):
+            return VouchCheck(premises, name, False, withheld=True)
+        raw = {**raw, "signature": opened[personal.SIGNATURE_PATH]}
     signature = _decode(raw.get("signature"))
     valid = (
         record is not None

@@ -15,7 +15,10 @@ import orjson
 
 from pigdata.domain.records import AnyRecord
 
-ENTRY_VERSION = 1
+# Version 2: personal values are commitments (pigdata.ledger.personal) and the submitter is
+# the role and scope that authorised the write, not a token's name. Version 1 entries, which
+# held both as they were, stay valid and readable.
+ENTRY_VERSION = 2
 
 
 def canonical_json(value: Any) -> bytes:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from pigdata.ledger.entry import decode_entry
+from pigdata.ledger.personal_store import plain_records
 from pigdata.projections.apply import apply_entries
 from pigdata.store import tables as t
 from pigdata.store.engine import write_transaction
@@ -38,7 +38,7 @@ def rebuild_projections(engine: Engine, on_chunk: Callable[[int], None] | None =
             ).all()
             if not chunk:
                 break
-            apply_entries(conn, ((row.seq, decode_entry(row.entry)["record"]) for row in chunk))
+            apply_entries(conn, plain_records(conn, [(row.seq, row.entry) for row in chunk]))
             last = chunk[-1].seq
             replayed += len(chunk)
             if on_chunk is not None:

@@ -40,6 +40,31 @@ ledger_entries = sa.Table(
     sa.Column("received_at", sa.String(32), nullable=False),
 )
 
+# Personal values of entries, kept beside the ledger (pigdata.ledger.personal): the entry
+# holds a salted commitment in their place. An erasure clears value and salt and keeps the
+# row, so that the audit knows the commitment is meant to be unanswerable.
+personal_values = sa.Table(
+    "personal_values",
+    metadata,
+    sa.Column("seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("path", sa.String(60), primary_key=True),
+    sa.Column("salt", sa.LargeBinary(16)),
+    sa.Column("value", sa.Text),
+    sa.Column("erased_at", sa.String(32)),
+)
+
+# Erasure requests as carried out: when, by whom, which field and how many values (never
+# the value itself, which is what was asked to be forgotten).
+personal_erasures = sa.Table(
+    "personal_erasures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("erased_at", sa.String(32), nullable=False),
+    sa.Column("requested_by", sa.String(120), nullable=False),
+    sa.Column("field", sa.String(60), nullable=False),
+    sa.Column("values_erased", sa.Integer, nullable=False),
+)
+
 # The Merkle tree's hashes in tiles of up to 256 (see pigdata.ledger.tiles).
 merkle_tiles = sa.Table(
     "merkle_tiles",

@@ -12,11 +12,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
 
-from pigdata.api.deps import Conn, SettingsDep
+from pigdata.access.principal import Principal
+from pigdata.api.deps import ANONYMOUS, Conn, SettingsDep, Who
 from pigdata.api.problems import Problem
 from pigdata.config import Settings
 from pigdata.ledger.bundle import BundleError, make_bundle
 from pigdata.ledger.node import node_signer
+from pigdata.services.personal import entitled
 from pigdata.services.trace import canonical_tag, trace
 from pigdata.web import asset, qr_svg, render_trace_page
 from pigdata.web.display import LANG_COOKIE, PAGES, layout, pick_lang
@@ -32,26 +34,34 @@ def _unknown(ear_tag: str) -> Problem:
     )
 
 
-def bundle_for(conn: Connection, settings: Settings, seqs: list[int]) -> dict[str, Any]:
-    """Give the proof bundle of these entries, or why there is none."""
+def bundle_for(
+    conn: Connection, settings: Settings, seqs: list[int], who: Principal = ANONYMOUS
+) -> dict[str, Any]:
+    """Give the proof bundle of these entries, or why there is none.
+
+    Personal values go in as disclosures only for the entries `who` may see them of.
+    """
     signer = node_signer(settings, create=False)
     if signer is None:
         return {"bundle": None, "bundle_error": "节点尚无签名密钥 / the node has no signing key"}
+    disclose = entitled(conn, who, seqs)
     try:
-        return {"bundle": make_bundle(conn, seqs, signer.key.verifier()), "bundle_error": None}
+        made = make_bundle(conn, seqs, signer.key.verifier(), disclose)
+        return {"bundle": made, "bundle_error": None}
     except BundleError as error:
         return {"bundle": None, "bundle_error": str(error)}
 
 
 @router.get("/api/v1/trace/{ear_tag}")
-def get_trace(ear_tag: str, conn: Conn, settings: SettingsDep) -> dict[str, Any]:
+def get_trace(ear_tag: str, conn: Conn, settings: SettingsDep, who: Who) -> dict[str, Any]:
     """Give an animal's life (public): birth, movements, markets, slaughter, and the proof
-    bundle of the ledger entries behind them (docs/trace.md)."""
+    bundle of the ledger entries behind them (docs/trace.md). With a token entitled to them,
+    the bundle also discloses the entries' personal values."""
     found = trace(conn, ear_tag)
     if found is None:
         raise _unknown(ear_tag)
     # Read after the trace: a checkpoint is signed with each batch, so this one covers it.
-    return {**found.to_json(), **bundle_for(conn, settings, found.seqs())}
+    return {**found.to_json(), **bundle_for(conn, settings, found.seqs(), who)}
 
 
 def _page_url(request: Request, tag: str) -> str:

@@ -164,7 +164,14 @@
     return JSON.stringify(value);
   }
 
+  // A personal value in a version 2 entry is a salted commitment (docs/ledger.md); so is a
+  // premises' signature over a record that carries one, which the public cannot check.
+  const COMMITMENT = /^sha256:[0-9a-f]{64}$/;
+
   async function checkVouched(vouched, record) {
+    if (vouched && COMMITMENT.test(String(vouched.signature))) {
+      return { premises: vouched.premises, key: null, ok: true, withheld: true };
+    }
     try {
       const key = await parseVerifierKey(String(vouched.key));
       const signature = fromBase64(vouched.signature);
@@ -210,6 +217,11 @@
     parent.append(span);
   }
 
+  function vouchMark(vouched) {
+    if (vouched.withheld) return "签名随个人信息不公开 signature withheld with personal data";
+    return vouched.ok ? "✓" : "✗";
+  }
+
   function markEntries(results) {
     for (const r of results) {
       for (const el of document.querySelectorAll(`.proof[data-seq="${r.index}"]`)) {
@@ -226,7 +238,7 @@
           `#${r.index}`,
           r.kind,
           r.submitter,
-          r.vouched ? `${r.vouched.premises} (${r.vouched.ok ? "✓" : "✗"})` : "—",
+          r.vouched ? `${r.vouched.premises} (${vouchMark(r.vouched)})` : "—",
           r.leaf ? `${r.leaf.slice(0, 16)}…` : "—",
         ];
         for (const text of cells) {
