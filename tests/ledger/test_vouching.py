@@ -9,9 +9,9 @@ from sqlalchemy.engine import Engine
 
 from pigdata.config import Settings
 from pigdata.domain.records import record_adapter
-from pigdata.ledger.audit import audit
 from pigdata.ledger.entry import canonical_json, decode_entry, record_body
 from pigdata.ledger.keys import SignerKey
+from pigdata.projections.audit import audit
 from pigdata.store import tables as t
 
 from builders import FARM_B, RONGCHANG_TOWN, district, herd_report, ingest, issues_of, premises

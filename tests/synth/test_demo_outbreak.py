@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from pigdata.services.health.zones import PremisesPoints, outbreak_from_reports
+from pigdata.domain.outbreaks import outbreak_from_reports
+from pigdata.services.health.zones import PremisesPoints
 from pigdata.services.health.zoning import zone_premises
 from pigdata.synth.demo import demo_records
 from pigdata.synth.spec import DemoSpec, cutoff

@@ -15,6 +15,8 @@ import numpy.typing as npt
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from pigdata import errors
+
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
@@ -130,11 +132,19 @@ def _parent_index(
     return index, parent_ids[known & ~found]
 
 
-class PedigreeError(ValueError):
-    """A pedigree no computation can use (an animal is its own ancestor)."""
+class PedigreeError(errors.InvalidInput):
+    """A pedigree no computation can use (an animal is its own ancestor); the rule is that of
+    the first fatal finding, and `findings` holds them all."""
+
+    rule = "pedigree.own_ancestor"
 
     def __init__(self, findings: Sequence[Finding]) -> None:
-        super().__init__("; ".join(f.describe() for f in findings))
+        fatal = [f for f in findings if f.fatal] or list(findings)
+        super().__init__(
+            "; ".join(f"{f.zh}：{', '.join(f.ids)}" for f in fatal),
+            "; ".join(f"{f.en}: {', '.join(f.ids)}" for f in fatal),
+            rule=fatal[0].rule if fatal else None,
+        )
         self.findings = tuple(findings)
 
 

@@ -124,10 +124,7 @@ def token_revoke(name: str) -> None:
 @regions_app.command("show")
 def regions_show(code: str) -> None:
     """Show a division: name, level, parents and children."""
-    try:
-        division = regions.require(code)
-    except regions.UnknownDivision as error:
-        raise fail(str(error)) from error
+    division = regions.require(code)
     console.print(f"{division.code} {regions.full_name(code)} ({division.level.value})")
     for child in regions.children(code):
         console.print(f"  {child.code} {child.name}")

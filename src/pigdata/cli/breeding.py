@@ -19,7 +19,6 @@ from pigdata.config import get_settings
 from pigdata.ingest.readers import UnreadableSource, read_file
 from pigdata.ingest.wide import read_trait_table
 from pigdata.services.intake import ingest_file
-from pigdata.services.scope import Forbidden
 
 if TYPE_CHECKING:
     from pigdata.services.breeding import CheckReport
@@ -41,15 +40,10 @@ Output = Annotated[Path | None, typer.Option("-o", "--output", help="write every
 
 @contextmanager
 def _session(token: str | None) -> Iterator[tuple[Connection, Principal]]:
-    from pigdata.services.breeding import BreedingInputError
-
     engine = open_store(get_settings())
     who = principal_for(engine, token)
-    try:
-        with engine.connect() as conn:
-            yield conn, who
-    except (BreedingInputError, Forbidden) as error:
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        yield conn, who
 
 
 def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:

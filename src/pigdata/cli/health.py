@@ -18,7 +18,6 @@ from pigdata.services.health.contacts import TraceDirection
 from pigdata.services.health.overview import health_overview
 from pigdata.services.health.plausibility import check_month
 from pigdata.services.health.zoning import outbreak_zones, zones_geojson
-from pigdata.services.scope import Forbidden
 
 health_app = typer.Typer(help="动物防疫 / animal health", no_args_is_help=True)
 
@@ -54,15 +53,10 @@ def trace_command(
     """Trace the premises linked to one by time-respecting movements, ranked by risk."""
     engine = open_store()
     who = principal_for(engine, token)
-    try:
-        with engine.connect() as conn:
-            report = tracing.trace_contacts(
-                conn, who, premises, direction, _day(until, "--until"), days, vehicle
-            )
-    except tracing.UnknownPremises as error:
-        raise fail(f"场所 {premises} 未备案 / premises {premises} is not registered") from error
-    except Forbidden as error:
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        report = tracing.trace_contacts(
+            conn, who, premises, direction, _day(until, "--until"), days, vehicle
+        )
     title = (
         f"{premises} {direction.value} {report.first}…{report.last}: "
         f"{len(report.contacts)} 个接触场所 / premises reached"

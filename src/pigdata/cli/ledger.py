@@ -7,8 +7,8 @@ from rich.markup import escape
 
 from pigdata.cli._common import console, err, open_store
 from pigdata.config import get_settings
-from pigdata.ledger.audit import audit
 from pigdata.ledger.node import node_signer
+from pigdata.projections.audit import audit
 
 keys_app = typer.Typer(help="The node's signing key / 节点密钥", no_args_is_help=True)
 

@@ -8,14 +8,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from pigdata.cli._common import console, fail, open_store
+from pigdata.cli._common import console, open_store
 from pigdata.cli._common import parse_day as bounded_day
 from pigdata.domain.records import PriceItem
-from pigdata.domain.regions import NATION, UnknownDivision
+from pigdata.domain.regions import NATION
 from pigdata.services.market.backtest import backtest_prices
 from pigdata.services.market.forecast import forecast_prices
 from pigdata.services.market.outlook import backtest_outlook, supply_outlook
-from pigdata.services.market.price_index import BasePeriodEmpty, price_index
+from pigdata.services.market.price_index import price_index
 from pigdata.services.market.warnings import price_warnings
 
 market_app = typer.Typer(help="Market services / 市场服务", no_args_is_help=True)
@@ -40,11 +40,8 @@ def warnings_command(
 ) -> None:
     """Print the hog–grain ratio warnings (and the retail upside) with their alerts."""
     engine = open_store()
-    try:
-        with engine.connect() as conn:
-            found = price_warnings(conn, region, parse_day(start, "start"), parse_day(end, "end"))
-    except UnknownDivision as error:
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        found = price_warnings(conn, region, parse_day(start, "start"), parse_day(end, "end"))
     for rules in found.rules:
         console.print(f"{rules.name}, from {rules.effective}: {rules.source}", markup=False)
     if found.corn_region and found.corn_region != region:
@@ -84,17 +81,14 @@ def index_command(
 ) -> None:
     """Print the weekly price index of an item in a region (base period = 100)."""
     engine = open_store()
-    try:
-        with engine.connect() as conn:
-            found = price_index(
-                conn,
-                region,
-                item.value,
-                parse_day(base_start, "base-start"),
-                parse_day(base_end, "base-end"),
-            )
-    except (UnknownDivision, BasePeriodEmpty) as error:
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        found = price_index(
+            conn,
+            region,
+            item.value,
+            parse_day(base_start, "base-start"),
+            parse_day(base_end, "base-end"),
+        )
     title = f"{found.item} {found.region} base {found.base_start}–{found.base_end} = 100"
     table = Table("week 周", "index 指数", "price 价格 yuan/kg", "points 采价点", title=title)
     for w in found.weeks:
@@ -119,11 +113,8 @@ def forecast_command(
 ) -> None:
     """Print the weekly price forecast with prediction intervals."""
     engine = open_store()
-    try:
-        with engine.connect() as conn:
-            found = forecast_prices(conn, region, item.value, horizon, level)
-    except ValueError as error:  # unknown region, too short a history
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        found = forecast_prices(conn, region, item.value, horizon, level)
     signal = found.supply_signal or "none / 无"
     title = f"{found.item} {found.region} from {found.origin}; {found.model}; supply: {signal}"
     table = Table("week 周", "h", "forecast 预测", f"{found.level:.0%} interval 区间", title=title)
@@ -142,11 +133,8 @@ def backtest_command(
 ) -> None:
     """Print the rolling-origin backtest: MAPE per horizon against naive and seasonal naive."""
     engine = open_store()
-    try:
-        with engine.connect() as conn:
-            found = backtest_prices(conn, region, item.value, step=step)
-    except ValueError as error:
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        found = backtest_prices(conn, region, item.value, step=step)
     title = (
         f"{found.item} {found.region}: {found.origins} origins {found.first_origin} – "
         f"{found.last_origin}, every {found.step_weeks} weeks; history from "
@@ -192,11 +180,8 @@ def outlook_command(
 ) -> None:
     """Print expected market hogs per month ahead (and what happened, where reported)."""
     engine = open_store()
-    try:
-        with engine.connect() as conn:
-            found = supply_outlook(conn, region, months, origin)
-    except ValueError as error:
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        found = supply_outlook(conn, region, months, origin)
     r = found.ratios
     console.print(
         f"{found.region} from {found.origin}: survival {r.survival:.3f}, farrowing rate "
@@ -217,11 +202,8 @@ def outlook_backtest_command(
 ) -> None:
     """Print the outlook's error per month ahead against the hogs later reported sold."""
     engine = open_store()
-    try:
-        with engine.connect() as conn:
-            found = backtest_outlook(conn, region, months)
-    except ValueError as error:
-        raise fail(str(error)) from error
+    with engine.connect() as conn:
+        found = backtest_outlook(conn, region, months)
     title = f"{found.region}: {found.origins} origins {found.first_origin} – {found.last_origin}"
     table = Table("months ahead", "forecasts", "outlook MAPE %", "naive MAPE %", title=title)
     for s in found.scores:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import orjson
 import typer
@@ -19,9 +18,6 @@ from pigdata.services import resources as resources_service
 from pigdata.services.capacity_parts import parts_capacity
 from pigdata.services.production import production_statistics
 from pigdata.services.regional import InvalidQuery
-from pigdata.services.scope import Forbidden
-
-T = TypeVar("T")
 
 SHORT = {
     "breeding_sows": "能繁 sows",
@@ -48,14 +44,6 @@ Token = Annotated[
 ]
 
 
-def run(call: Callable[[], T]) -> T:
-    """Give a service's answer; a refused or invalid query ends the command with its reason."""
-    try:
-        return call()
-    except (InvalidQuery, Forbidden, ValueError) as error:
-        raise fail(str(error)) from error
-
-
 def print_json(value: Any) -> None:
     """Print a service's answer (dataclasses) as indented JSON."""
     is_instance = dataclasses.is_dataclass(value) and not isinstance(value, type)
@@ -73,7 +61,7 @@ def production(
     """Print a region's herd inventory and flows by month, with each month's completeness."""
     engine = open_store()
     with engine.connect() as conn:
-        result = run(lambda: production_statistics(conn, ADMIN, region, first, last, by_part=parts))
+        result = production_statistics(conn, ADMIN, region, first, last, by_part=parts)
     if as_json:
         print_json(result)
         return
@@ -110,7 +98,7 @@ def capacity(
         return
     engine = open_store()
     with engine.connect() as conn:
-        report = run(lambda: capacity_service.capacity_status(conn, ADMIN, region, month))
+        report = capacity_service.capacity_status(conn, ADMIN, region, month)
     if as_json:
         print_json(report)
         return
@@ -155,7 +143,7 @@ def capacity(
 def _capacity_of_parts(region: str, month: str, as_json: bool) -> None:
     engine = open_store()
     with engine.connect() as conn:
-        result = run(lambda: parts_capacity(conn, ADMIN, region, month))
+        result = parts_capacity(conn, ADMIN, region, month)
     if as_json:
         print_json(result)
         return
@@ -200,10 +188,10 @@ def capacity_set(
     """Set a region's own normal holding and/or zone bands from a month on."""
     engine = open_store()
     who = principal_for(engine, token)
-    parsed = run(lambda: _parse_bands(bands)) if bands else None
+    parsed = _parse_bands(bands) if bands else None
     setting = capacity_service.CapacitySetting(region, effective, normal_holding, parsed, source)
     with engine.begin() as conn:
-        run(lambda: capacity_service.set_capacity(conn, who, setting))
+        capacity_service.set_capacity(conn, who, setting)
     console.print(f"capacity setting of {region} from {effective} stored", markup=False)
 
 
@@ -234,7 +222,7 @@ def performance(
     who = principal_for(engine, token)
     if region is not None:
         with engine.connect() as conn:
-            everyone = run(lambda: perf.region_performance(conn, who, region, month, window))
+            everyone = perf.region_performance(conn, who, region, month, window)
         if as_json:
             print_json(everyone)
         else:
@@ -242,7 +230,7 @@ def performance(
         return
     code = str(farm)
     with engine.connect() as conn:
-        mine = run(lambda: perf.farm_performance(conn, who, code, month, window, peers))
+        mine = perf.farm_performance(conn, who, code, month, window, peers)
     if as_json:
         print_json(mine)
         return
@@ -293,7 +281,7 @@ def resources(region: Region, month: Month, as_json: AsJson = False) -> None:
     """Print a region's farms by size, capacity in use, breeding stock by breed, manure load."""
     engine = open_store()
     with engine.connect() as conn:
-        found = run(lambda: resources_service.regional_resources(conn, ADMIN, region, month))
+        found = resources_service.regional_resources(conn, ADMIN, region, month)
     if as_json:
         print_json(found)
         return
@@ -339,7 +327,7 @@ def farmland_set(
     engine = open_store()
     who = principal_for(engine, token)
     with engine.begin() as conn:
-        run(lambda: resources_service.set_farmland(conn, who, region, hectares, source))
+        resources_service.set_farmland(conn, who, region, hectares, source)
     console.print(f"farmland of {region} stored", markup=False)
 
 

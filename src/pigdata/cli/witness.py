@@ -10,6 +10,7 @@ import httpx
 import typer
 from rich.markup import escape
 
+from pigdata import errors
 from pigdata.cli._common import console, err, fail
 from pigdata.ledger.keys import (
     Algorithm,
@@ -23,7 +24,6 @@ from pigdata.ledger.note import Checkpoint, NoteError, split_note
 from pigdata.ledger.witness import (
     Cosigned,
     Refusal,
-    StateError,
     WitnessState,
     locked,
     witness_checkpoint,
@@ -37,8 +37,15 @@ EXIT_REFUSED = 2  # distinct from 1 (could not run) so that a cron job can alert
 _TIMEOUT = 30.0
 
 
-class FetchError(RuntimeError):
-    """The node could not be asked (network, or an answer that is not what the API gives)."""
+class FetchError(errors.PigdataError):
+    """The node could not be asked (network, or an answer that is not what the API gives).
+
+    None of the client-side classes fits: the fault is the node's or the network's, as a
+    gateway's 502 says."""
+
+    status = 502
+    title = "Bad gateway"
+    rule = "witness.fetch"
 
 
 @witness_app.command("init")
@@ -87,19 +94,18 @@ def run(
         witness = _load_witness_key(key_file)
     except KeyFormatError as error:
         raise fail(str(error)) from error
-    try:
-        with locked(state), httpx.Client(base_url=url, timeout=_TIMEOUT) as client:
-            result = witness_once(client, WitnessState.load(state), log, witness)
-            if isinstance(result, Refusal):
-                _report_refusal(result)
-                raise typer.Exit(EXIT_REFUSED if result.is_alarm else 1)
-            _report_cosigned(result)
-            if token is None:
-                console.print("no --token: not posted; the line is above / 未提交", markup=False)
-                return
-            post_cosignature(client, result, witness, token)
-    except (FetchError, StateError) as error:
-        raise fail(str(error)) from error
+    # A node that cannot be asked (FetchError) or a state file that cannot be read (StateError)
+    # reaches the command line's one error handler, which prints it and exits 1.
+    with locked(state), httpx.Client(base_url=url, timeout=_TIMEOUT) as client:
+        result = witness_once(client, WitnessState.load(state), log, witness)
+        if isinstance(result, Refusal):
+            _report_refusal(result)
+            raise typer.Exit(EXIT_REFUSED if result.is_alarm else 1)
+        _report_cosigned(result)
+        if token is None:
+            console.print("no --token: not posted; the line is above / 未提交", markup=False)
+            return
+        post_cosignature(client, result, witness, token)
     console.print(f"posted to {url} / 已提交", markup=False)
 
 
@@ -137,7 +143,7 @@ def _consistency_proof(client: httpx.Client, size1: int, size2: int) -> list[byt
     try:
         answer = client.get(path)
     except httpx.HTTPError as error:
-        raise FetchError(f"无法连接节点 / cannot reach the node: {error}") from error
+        raise FetchError("无法连接节点", f"cannot reach the node: {error}") from error
     if 400 <= answer.status_code < 500:
         return None
     try:
@@ -150,19 +156,22 @@ def _get(client: httpx.Client, path: str) -> dict[str, Any]:
     try:
         answer = client.get(path)
     except httpx.HTTPError as error:
-        raise FetchError(f"无法连接节点 / cannot reach the node: {error}") from error
+        raise FetchError("无法连接节点", f"cannot reach the node: {error}") from error
     return _json(answer, path)
 
 
 def _json(answer: httpx.Response, path: str) -> dict[str, Any]:
     if answer.status_code != 200:
-        raise FetchError(f"GET {path}: HTTP {answer.status_code} {answer.text[:500]}")
+        raise FetchError(
+            f"节点答复 HTTP {answer.status_code}（GET {path}）",
+            f"GET {path}: HTTP {answer.status_code} {answer.text[:500]}",
+        )
     try:
         data = answer.json()
     except ValueError as error:
-        raise FetchError(f"GET {path}: not JSON") from error
+        raise FetchError(f"节点答复不是 JSON（GET {path}）", f"GET {path}: not JSON") from error
     if not isinstance(data, dict):
-        raise FetchError(f"GET {path}: not a JSON object")
+        raise FetchError(f"节点答复不是 JSON 对象（GET {path}）", f"GET {path}: not a JSON object")
     return data
 
 
@@ -179,9 +188,12 @@ def post_cosignature(
     try:
         answer = client.post(path, json=body, headers={"Authorization": f"Bearer {token}"})
     except httpx.HTTPError as error:
-        raise FetchError(f"无法连接节点 / cannot reach the node: {error}") from error
+        raise FetchError("无法连接节点", f"cannot reach the node: {error}") from error
     if answer.status_code != 201:
-        raise FetchError(f"POST {path}: HTTP {answer.status_code} {answer.text[:500]}")
+        raise FetchError(
+            f"节点答复 HTTP {answer.status_code}（POST {path}）",
+            f"POST {path}: HTTP {answer.status_code} {answer.text[:500]}",
+        )
     data: dict[str, Any] = answer.json()
     return data
 

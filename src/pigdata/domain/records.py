@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from pigdata.domain import codes
 from pigdata.domain.issues import rule_error
-from pigdata.ledger.keys import Algorithm, VerifierKey
+from pigdata.domain.signing_keys import Algorithm, VerifierKey
 
 # --- value types -------------------------------------------------------------------------
 

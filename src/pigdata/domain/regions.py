@@ -26,6 +26,8 @@ from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 
+from pigdata import errors
+
 __all__ = [
     "NATION",
     "PSEUDO_NAMES",
@@ -93,12 +95,15 @@ class Division:
     parent: str | None
 
 
-class UnknownDivision(ValueError):
+class UnknownDivision(errors.NotFound):
     """Raised for a code that is not in the division table."""
+
+    title = "Unknown division"
+    rule = "division.unknown"
 
     def __init__(self, code: str) -> None:
         super().__init__(
-            f"行政区划代码 {code} 不存在 / administrative division code {code} does not exist"
+            f"行政区划代码 {code} 不存在", f"administrative division code {code} does not exist"
         )
         self.code = code
 

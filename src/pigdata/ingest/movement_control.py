@@ -26,8 +26,8 @@ from sqlalchemy.engine import Connection
 from pigdata.access.principal import Principal, Role
 from pigdata.domain.health_rules import REGIONAL_CONTROLS, control_region, rule_on
 from pigdata.domain.issues import Issue
+from pigdata.domain.outbreaks import WGS84, Outbreak, outbreak_from_reports, zone_rule
 from pigdata.domain.records import AnyRecord, Movement, OutbreakReport, Premises
-from pigdata.services.health.zones import WGS84, Outbreak, outbreak_from_reports, zone_rule
 from pigdata.store import tables as t
 
 

@@ -1,5 +1,6 @@
-"""Auditing a store: every entry's hashes, the tree against its signed checkpoints, and every
-projection row against a rebuild from the ledger. Each finding names the row."""
+"""Auditing the ledger: every entry's hashes, and the tree against its signed checkpoints.
+Each finding names the row. The full audit, with the projections, is
+`pigdata.projections.audit.audit`."""
 
 from __future__ import annotations
 
@@ -10,17 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from pigdata.ledger import merkle, personal
 from pigdata.ledger.entry import canonical_json, decode_entry, digest_prefix
 from pigdata.ledger.keys import VerifierKey
 from pigdata.ledger.note import Checkpoint, NoteError, open_note
-from pigdata.ledger.personal_store import plain_records
 from pigdata.ledger.tiles import TILE_WIDTH, TileReader
-from pigdata.projections.apply import apply_entries
 from pigdata.store import tables as t
-from pigdata.store.engine import write_transaction
 
 _CHUNK = 20_000
 
@@ -307,71 +305,12 @@ def _check_checkpoint(
     return found
 
 
-def _snapshot(conn: Connection, table: sa.Table) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-    keys = [c.name for c in table.primary_key.columns]
-    rows = {}
-    for row in conn.execute(sa.select(table)):
-        mapping = row._mapping
-        rows[tuple(mapping[k] for k in keys)] = tuple(row)
-    return rows
-
-
-def _compare(
-    table: sa.Table,
-    actual: dict[tuple[Any, ...], tuple[Any, ...]],
-    expected: dict[tuple[Any, ...], tuple[Any, ...]],
+def check_ledger(
+    conn: Connection, verifier: VerifierKey | None, step: Callable[[str], None]
 ) -> list[Finding]:
-    keys = ",".join(c.name for c in table.primary_key.columns)
-    found = []
-    for key in sorted(set(actual) | set(expected), key=repr):
-        where = f"{table.name} ({keys})={key if len(key) > 1 else key[0]}"
-        if key not in expected:
-            found.append(Finding(where, "账本中没有这一行", "row not made by any ledger entry"))
-        elif key not in actual:
-            found.append(Finding(where, "这一行被删除了", "row made by the ledger is missing"))
-        elif actual[key] != expected[key]:
-            changed = [
-                c.name
-                for c, a, b in zip(table.columns, actual[key], expected[key], strict=True)
-                if a != b
-            ]
-            found.append(
-                Finding(
-                    where,
-                    f"字段被改动：{', '.join(changed)}",
-                    f"changed outside the pipeline: {', '.join(changed)}",
-                )
-            )
-    return found
-
-
-def check_projections(engine: Engine) -> list[Finding]:
-    """Rebuild the projections from the ledger inside a transaction that is rolled back, and
-    name every row that differs from what is stored."""
-    findings: list[Finding] = []
-    with write_transaction(engine) as conn:
-        actual = {table.name: _snapshot(conn, table) for table in t.PROJECTION_TABLES}
-        savepoint = conn.begin_nested()
-        for table in reversed(t.PROJECTION_TABLES):
-            conn.execute(table.delete())
-        for rows in _chunks(conn):
-            apply_entries(conn, plain_records(conn, [(row.seq, row.entry) for row in rows]))
-        for table in t.PROJECTION_TABLES:
-            findings += _compare(table, actual[table.name], _snapshot(conn, table))
-        savepoint.rollback()
-    return findings
-
-
-def audit(
-    engine: Engine, verifier: VerifierKey | None, on_step: Callable[[str], None] | None = None
-) -> list[Finding]:
-    """Give every finding of a full audit; an empty list means the store is intact."""
-    step = on_step or (lambda _: None)
-    with engine.connect() as conn:
-        step("entries")
-        findings, leaves = check_entries(conn)
-        step("tree")
-        findings += check_tree(conn, leaves, verifier)
-    step("projections")
-    findings += check_projections(engine)
-    return findings
+    """Give every finding about the entries and the tree (the projections are checked by
+    `pigdata.projections.audit`, the layer above, which replays the ledger into them)."""
+    step("entries")
+    findings, leaves = check_entries(conn)
+    step("tree")
+    return findings + check_tree(conn, leaves, verifier)

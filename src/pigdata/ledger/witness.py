@@ -25,6 +25,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from pigdata import errors
 from pigdata.ledger import merkle
 from pigdata.ledger.keys import SignerKey, VerifierKey
 from pigdata.ledger.note import Checkpoint, NoteError, cosign, open_checkpoint
@@ -102,8 +103,10 @@ class Refusal:
         }
 
 
-class StateError(ValueError):
+class StateError(errors.InvalidInput):
     """A witness state file that cannot be read."""
+
+    rule = "witness.state"
 
 
 @dataclass(slots=True)

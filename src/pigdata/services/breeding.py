@@ -21,6 +21,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pigdata import errors
 from pigdata.access.principal import Principal, Role
 from pigdata.breeding.inbreeding import inbreeding
 from pigdata.breeding.pedigree import Finding, IntArray, Pedigree, PedigreeError, build_pedigree
@@ -39,12 +40,11 @@ from pigdata.services.scope import Forbidden, require_records_access
 from pigdata.store import tables as t
 
 
-class BreedingInputError(ValueError):
-    """A request the breeding services cannot answer, said in Chinese and English."""
+class BreedingInputError(errors.InvalidInput):
+    """A request the breeding services cannot answer; each raise names its rule."""
 
-    def __init__(self, rule: str, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en} [{rule}]")
-        self.rule, self.zh, self.en = rule, zh, en
+    title = "Unprocessable breeding request"
+    rule = "breeding.request"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +63,9 @@ class Herdbook:
         if (rows < 0).any():
             missing = ids[int(np.flatnonzero(rows < 0)[0])]
             raise BreedingInputError(
-                "breeding.unknown_id",
                 f"系谱 {self.code or '-'} 中没有个体 {missing}",
                 f"no animal {missing} in herdbook {self.code or '-'}",
+                rule="breeding.unknown_id",
             )
         return rows
 
@@ -96,9 +96,9 @@ def _read_herdbook(conn: Connection, code: str) -> tuple[Herdbook | None, tuple[
     rows = _stored_rows(conn, code)
     if not rows:
         raise BreedingInputError(
-            "breeding.no_herdbook",
             f"系谱 {code or '-'} 没有记录",
             f"herdbook {code or '-'} has no records",
+            rule="breeding.no_herdbook",
         )
     ids = [r.registry_id for r in rows]
     births = [_decimal_year(r.birth_date, r.birth_year) for r in rows]
@@ -124,10 +124,10 @@ def load_herdbook(conn: Connection, code: str = "") -> Herdbook:
     book, findings = _read_herdbook(conn, code)
     if book is None:
         raise BreedingInputError(
-            "pedigree.own_ancestor",
             "系谱成环，无法计算：" + "; ".join(f.zh for f in findings if f.fatal),
             "the pedigree has a loop, nothing can be computed: "
             + "; ".join(", ".join(f.ids) for f in findings if f.fatal),
+            rule="pedigree.own_ancestor",
         )
     return book
 
@@ -296,7 +296,7 @@ def kinship_report(
     """Give the kinship matrix among the chosen animals."""
     if not ids or len(ids) > 2000:
         raise BreedingInputError(
-            "breeding.kinship_count", "请选择 1 至 2000 个个体", "choose 1 to 2,000 animals"
+            "请选择 1 至 2000 个个体", "choose 1 to 2,000 animals", rule="breeding.kinship_count"
         )
     book = load_herdbook(conn, code)
     rows = book.rows_of(ids)
@@ -353,7 +353,9 @@ def reference_rows(ped: Pedigree, year: int | None) -> tuple[IntArray, str]:
         rows = np.flatnonzero(years == year)
         if not rows.size:
             raise BreedingInputError(
-                "breeding.reference_empty", f"{year} 年没有出生的个体", f"no animals born in {year}"
+                f"{year} 年没有出生的个体",
+                f"no animals born in {year}",
+                rule="breeding.reference_empty",
             )
         return rows, f"born in {year}"
     parents = np.zeros(ped.size, dtype=bool)

@@ -110,23 +110,23 @@ def _variances(
         g, r = np.atleast_2d(np.asarray(genetic, float)), np.atleast_2d(np.asarray(residual, float))
         if g.shape != (t_count, t_count) or r.shape != (t_count, t_count):
             raise BreedingInputError(
-                "evaluation.covariance_shape",
                 f"遗传与残差协方差矩阵应为 {t_count}×{t_count}",
                 f"genetic and residual covariance matrices must be {t_count}×{t_count}",
+                rule="evaluation.covariance_shape",
             )
         for name, matrix in (("genetic", g), ("residual", r)):
             if not np.allclose(matrix, matrix.T) or np.linalg.eigvalsh(matrix).min() <= 0:
                 raise BreedingInputError(
-                    "evaluation.covariance_positive",
                     f"{'遗传' if name == 'genetic' else '残差'}协方差矩阵应对称正定",
                     f"the {name} covariance matrix must be symmetric positive definite",
+                    rule="evaluation.covariance_positive",
                 )
         return g, r
     if heritability is None or t_count != 1 or not 0 < heritability < 1:
         raise BreedingInputError(
-            "evaluation.variances",
             "单性状请给出 0 与 1 之间的遗传力，多性状请给出遗传与残差协方差矩阵",
             "give a heritability between 0 and 1 for one trait, or both covariance matrices",
+            rule="evaluation.variances",
         )
     phenotypic = float(np.nanvar(values[:, 0]))
     return np.array([[heritability * phenotypic]]), np.array([[(1 - heritability) * phenotypic]])
@@ -150,9 +150,9 @@ def evaluation_report(
     rows = _phenotypes(conn, code, traits)
     if not traits or not rows:
         raise BreedingInputError(
-            "evaluation.no_records",
             f"系谱 {code or '-'} 没有性状 {', '.join(traits)} 的测定记录",
             f"herdbook {code or '-'} has no records of trait(s) {', '.join(traits)}",
+            rule="evaluation.no_records",
         )
     records, used = _records(book, rows, traits, FIXED_EFFECTS if fixed is None else fixed)
     g, r = _variances(records.values, heritability, genetic, residual)
@@ -258,7 +258,7 @@ def mating_plan_report(
         boar_rows, sow_rows = _candidates(book, herd, year)
     if not boar_rows.size or not sow_rows.size:
         raise BreedingInputError(
-            "mating.no_candidates", "没有可配种的公猪或母猪", "no boars or no sows to mate"
+            "没有可配种的公猪或母猪", "no boars or no sows to mate", rule="mating.no_candidates"
         )
     if not (mask[boar_rows].all() and mask[sow_rows].all()):
         raise Forbidden(who, "所选个体", "the chosen animals")

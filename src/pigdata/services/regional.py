@@ -10,10 +10,12 @@ from __future__ import annotations
 from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pigdata import errors
 from pigdata.access.principal import Principal, Role, region_prefix
 from pigdata.domain import regions
 from pigdata.domain.records import PremisesType
@@ -25,8 +27,19 @@ NON_FARM_TYPES = tuple(kind.value for kind in PremisesType if kind is not Premis
 NATION_NAME = "全国"
 
 
-class InvalidQuery(ValueError):
-    """A query parameter breaks a rule (the message names field and rule, zh and en)."""
+class InvalidQuery(errors.InvalidInput):
+    """A query parameter breaks a rule; the text starts with the field's name."""
+
+    title = "Invalid query"
+    rule = "query.invalid"
+
+    def __init__(
+        self, zh: str, en: str | None = None, *, rule: str | None = None, **extra: Any
+    ) -> None:
+        # The services say a query's problem as one "field: 中文 / field: English" line.
+        if en is None:
+            zh, _, en = zh.partition(" / ")
+        super().__init__(zh, en or zh, rule=rule, **extra)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pigdata import csvout
+from pigdata import csvout, errors
 from pigdata.access.principal import Principal, Role
 from pigdata.services.health.contacts import MovementNetwork, TraceDirection, load_network
 from pigdata.services.health.network import PATH_CAP, Reach
@@ -59,8 +59,14 @@ class TraceReport:
     contacts: list[Contact]
 
 
-class UnknownPremises(LookupError):
+class UnknownPremises(errors.NotFound):
     """The index premises is not registered."""
+
+    rule = "premises.unknown"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"场所 {code} 未备案", f"premises {code} is not registered")
+        self.code = code
 
 
 _lock = threading.Lock()

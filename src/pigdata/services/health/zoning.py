@@ -22,16 +22,14 @@ from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import Principal, Role
 from pigdata.domain.health_rules import ZoneRule
+from pigdata.domain.outbreaks import WGS84, Outbreak, zone_rule
 from pigdata.services.health.zones import (
     INFECTED_POINT,
     INFECTED_ZONE,
     THREATENED_ZONE,
-    WGS84,
-    Outbreak,
     PremisesPoints,
     load_outbreaks,
     load_points,
-    zone_rule,
 )
 from pigdata.services.scope import premises_condition
 from pigdata.store import tables as t

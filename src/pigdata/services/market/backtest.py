@@ -15,7 +15,13 @@ from datetime import date
 import numpy as np
 from sqlalchemy.engine import Connection
 
-from pigdata.services.market.forecast import MAX_HORIZON, Series, fit_forecast, load_series
+from pigdata.services.market.forecast import (
+    MAX_HORIZON,
+    NotEnoughHistory,
+    Series,
+    fit_forecast,
+    load_series,
+)
 from pigdata.services.market.weekly import FloatArray
 
 SEASON = 52
@@ -108,8 +114,8 @@ def backtest_prices(
     start = initial if initial is not None else min(156, n // 2)
     origins, scores = score(series, max(1, min(horizon, MAX_HORIZON)), max(1, step), start, level)
     if not origins:
-        raise ValueError(
-            f"历史太短，无法回测（{n} 周）/ too short a history to backtest ({n} weeks)"
+        raise NotEnoughHistory(
+            f"历史太短，无法回测（{n} 周）", f"too short a history to backtest ({n} weeks)"
         )
     return Backtest(
         region=region,

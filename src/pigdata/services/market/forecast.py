@@ -19,6 +19,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning  # type: ignore[i
 from statsmodels.tsa.statespace.sarimax import SARIMAX  # type: ignore[import-untyped]
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from pigdata import errors
 from pigdata.access.principal import region_prefix
 from pigdata.domain import regions
 from pigdata.services.market.weekly import FloatArray, code_prefix, weekly_prices
@@ -31,14 +32,11 @@ MIN_SUPPLY_HISTORY = 104  # weeks the sow regressor must cover to be worth cutti
 SOW_LAG_MONTHS = 10
 
 
-class NotEnoughHistory(ValueError):
-    """Too few weeks of prices to fit the model."""
+class NotEnoughHistory(errors.InvalidInput):
+    """Too few weeks of prices to fit the model, or to backtest it."""
 
-    def __init__(self, region: str, item: str, weeks: int, needed: int) -> None:
-        super().__init__(
-            f"{region} 的 {item} 只有 {weeks} 周价格，至少需要 {needed} 周 / "
-            f"{region} has {weeks} weeks of {item} prices; at least {needed} are needed"
-        )
+    title = "Not enough history"
+    rule = "market.history"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +134,11 @@ def load_series(conn: Connection, region: str, item: str, until: date | None = N
     prices = weekly_prices(conn, region, item, end=until)
     known = ~np.isnan(prices.price)
     if int(known.sum()) < MIN_HISTORY:
-        raise NotEnoughHistory(region, item, int(known.sum()), MIN_HISTORY)
+        count = int(known.sum())
+        raise NotEnoughHistory(
+            f"{region} 的 {item} 只有 {count} 周价格，至少需要 {MIN_HISTORY} 周",
+            f"{region} has {count} weeks of {item} prices; at least {MIN_HISTORY} are needed",
+        )
     weeks = list(prices.weeks)
     log_price = np.log(fill_gaps(prices.price))
     ahead = [weeks[-1] + timedelta(weeks=k) for k in range(1, MAX_HORIZON + 1)]

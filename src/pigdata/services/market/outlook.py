@@ -16,6 +16,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pigdata import errors
 from pigdata.access.principal import ADMIN, Principal, region_prefix
 from pigdata.domain import regions
 from pigdata.domain.disclosure_rules import RULE
@@ -32,13 +33,16 @@ CALIBRATION_MONTHS = 12
 COLUMNS = ("breeding_sows", "matings", "farrowings", "born_alive", "sold_for_slaughter")
 
 
-class NotEnoughReports(ValueError):
+class NotEnoughReports(errors.InvalidInput):
     """Too few months of herd reports to calibrate the outlook."""
+
+    title = "Not enough herd reports"
+    rule = "market.herd_reports"
 
     def __init__(self, region: str, months: int, needed: int) -> None:
         super().__init__(
-            f"{region} 只有 {months} 个月的存栏报告，至少需要 {needed} 个月 / "
-            f"{region} has {months} months of herd reports; at least {needed} are needed"
+            f"{region} 只有 {months} 个月的存栏报告，至少需要 {needed} 个月",
+            f"{region} has {months} months of herd reports; at least {needed} are needed",
         )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.engine import Connection
 
+from pigdata import errors
 from pigdata.services.market.weekly import FloatArray, weekly_with_links
 
 BoolArray = npt.NDArray[np.bool_]
@@ -44,12 +45,15 @@ class PriceIndex:
     weeks: tuple[IndexWeek, ...]
 
 
-class BasePeriodEmpty(ValueError):
+class BasePeriodEmpty(errors.InvalidInput):
     """The base period holds no week with quotes."""
+
+    title = "Empty base period"
+    rule = "market.base_period"
 
     def __init__(self, start: date, end: date) -> None:
         super().__init__(
-            f"基期 {start} 至 {end} 没有价格 / the base period {start} to {end} has no prices"
+            f"基期 {start} 至 {end} 没有价格", f"the base period {start} to {end} has no prices"
         )
 
 

@@ -7,6 +7,8 @@ Create Date: 2026-11-25 02:01:46.464531
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -64,11 +66,59 @@ def upgrade() -> None:
     _tile_existing_entries()
 
 
+# A migration keeps the code it needs as it was when it was written: the ledger's tile code may
+# change later, and a store upgraded then must still get the tiles this revision made. The
+# tile layout is that of C2SP tlog-tiles with 2^8 hashes a tile, as `pigdata.ledger.tiles`
+# had it: level 0 holds leaf hashes, level k+1 the roots of level k's full tiles, and each
+# level's last tile may be partial.
+TILE_WIDTH = 256
+
+
+def _node_hash(left: bytes, right: bytes) -> bytes:
+    """RFC 9162's interior node hash SHA-256(0x01 || left || right)."""
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _tile_root(hashes: list[bytes]) -> bytes:
+    """Give the root of a full tile (2^8 hashes, so every level pairs up)."""
+    while len(hashes) > 1:
+        hashes = [_node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
+    return hashes[0]
+
+
+class _TileBuilder:
+    """The tiles of a ledger's leaf hashes, built in one pass without holding the leaves."""
+
+    def __init__(self) -> None:
+        self.pending: list[list[bytes]] = []  # per level, the hashes of its unfinished tile
+        self.full: list[int] = []  # per level, how many full tiles it has
+        self.rows: list[dict[str, object]] = []  # tiles made and not yet inserted
+
+    def push(self, level: int, leaf_or_root: bytes) -> None:
+        if level == len(self.pending):
+            self.pending.append([])
+            self.full.append(0)
+        run = self.pending[level]
+        run.append(leaf_or_root)
+        if len(run) == TILE_WIDTH:
+            self.rows.append({"level": level, "idx": self.full[level], "hashes": b"".join(run)})
+            self.full[level] += 1
+            self.pending[level] = []
+            self.push(level + 1, _tile_root(run))
+
+    def partial_tiles(self) -> list[dict[str, object]]:
+        return [
+            {"level": level, "idx": self.full[level], "hashes": b"".join(run)}
+            for level, run in enumerate(self.pending)
+            if run
+        ]
+
+
 def _tile_existing_entries() -> None:
     """Store the tree of a ledger that was filled before tiles existed."""
-    from pigdata.ledger.tiles import append_leaves
-
     conn = op.get_bind()
+    tiles = sa.table("merkle_tiles", sa.column("level"), sa.column("idx"), sa.column("hashes"))
+    builder = _TileBuilder()
     size = 0
     while True:
         hashes = [
@@ -82,9 +132,15 @@ def _tile_existing_entries() -> None:
             )
         ]
         if not hashes:
-            return
-        append_leaves(conn, size, hashes)
+            break
+        for leaf in hashes:
+            builder.push(0, leaf)
+        if builder.rows:
+            conn.execute(tiles.insert(), builder.rows)
+            builder.rows = []
         size += len(hashes)
+    if builder.partial_tiles():
+        conn.execute(tiles.insert(), builder.partial_tiles())
 
 
 def downgrade() -> None:

@@ -10,12 +10,29 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from pigdata.domain.records import HERD_COUNTS
-
 revision = "0008_svcperf"
 down_revision = "0007_ingest"
 branch_labels = None
 depends_on = None
+
+# The herd report's counts when this revision was written (`pigdata.domain.records.HERD_COUNTS`
+# then): a migration keeps what it needs, so that a later change to the record cannot change
+# what this revision does to a store.
+HERD_COUNTS = (
+    "breeding_sows",
+    "replacement_gilts",
+    "boars",
+    "piglets",
+    "finishers",
+    "matings",
+    "farrowings",
+    "born_alive",
+    "weaned",
+    "deaths",
+    "sold_for_slaughter",
+    "moved_in",
+    "moved_out",
+)
 
 
 def upgrade() -> None:
