@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
 
 from pigdata.api.deps import Conn, SettingsDep
+from pigdata.api.openapi import problems
 from pigdata.api.problems import Problem
 from pigdata.config import Settings
 from pigdata.ledger.bundle import BundleError, make_bundle
@@ -43,7 +44,7 @@ def bundle_for(conn: Connection, settings: Settings, seqs: list[int]) -> dict[st
         return {"bundle": None, "bundle_error": str(error)}
 
 
-@router.get("/api/v1/trace/{ear_tag}")
+@router.get("/api/v1/trace/{ear_tag}", responses=problems(404))
 def get_trace(ear_tag: str, conn: Conn, settings: SettingsDep) -> dict[str, Any]:
     """Give an animal's life (public): birth, movements, markets, slaughter, and the proof
     bundle of the ledger entries behind them (docs/trace.md)."""
