@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 
 from pigdata import __version__
 from pigdata.api.answers import KeptAnswers
+from pigdata.api.nul import RefuseNul
+from pigdata.api.openapi import declare_responses
 from pigdata.api.problems import install_problem_handlers
 from pigdata.api.ready import ReadyAnswers
 from pigdata.api.routers import (
@@ -77,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     read = engine_version_reader(app.state.version_engine, settings.timezone)
     watch = VersionWatch(read, settings.answer_max_age)
     app.add_middleware(ReadyAnswers, kept=app.state.kept_answers, watch=watch)
+    app.add_middleware(RefuseNul)  # outermost: before a kept answer is looked up
     install_problem_handlers(app)
     routers = (meta, intake, catalogue, ledger, personal, places, regional, witness, trace, display)
     services = (health, stats, market, breeding)
@@ -84,4 +87,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     # The display centre's scripts, styles and vendored libraries (no CDN, no other host).
     app.mount(STATIC_URL, StaticFiles(directory=static_dir()), name="static")
+    declare_responses(app)
     return app

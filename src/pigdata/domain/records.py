@@ -95,6 +95,10 @@ SigningKey = Annotated[str, AfterValidator(_verifier_key)]
 EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
 
+# The largest ledger index a record may name: 2⁵³ − 1, which the store (BIGINT) and every
+# JSON reader (JavaScript's Number.MAX_SAFE_INTEGER) hold exactly (pigdata.api.bounds).
+LEDGER_INDEX_MAX = 2**53 - 1
+
 
 def _date_range_error(value: object) -> PydanticCustomError:
     return rule_error(
@@ -123,8 +127,21 @@ def _year_in_range(value: int) -> int:
 
 
 BoundedDay = Annotated[date, AfterValidator(_day_in_range)]
-Month = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$"), AfterValidator(_month_in_range)]
-Year = Annotated[int, AfterValidator(_year_in_range)]
+# The schema's pattern names the years in range too (1900 to 2999), so that a client reading
+# it knows what is taken; the check after it gives the rule `date.range`.
+Month = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        json_schema_extra={"pattern": r"^(19\d\d|2\d\d\d)-(0[1-9]|1[0-2])$"},
+    ),
+    AfterValidator(_month_in_range),
+]
+Year = Annotated[
+    int,
+    AfterValidator(_year_in_range),
+    Field(json_schema_extra={"minimum": EARLIEST_DAY.year, "maximum": LATEST_DAY.year}),
+]
 EarTags = Annotated[list[EarTag], BeforeValidator(_split_list), Field(max_length=10_000)]
 
 
@@ -604,7 +621,7 @@ class Correction(_Record):
     """Supersedes an earlier ledger entry, optionally with a replacement record."""
 
     kind: Literal["correction"] = "correction"
-    supersedes: Annotated[int, Field(ge=0)]
+    supersedes: Annotated[int, Field(ge=0, le=LEDGER_INDEX_MAX)]
     reason: Text
     replacement: (
         Premises

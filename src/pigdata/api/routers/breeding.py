@@ -10,7 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from pigdata.api.bounds import Offset
 from pigdata.api.deps import Conn, Who
+from pigdata.api.json_body import JsonBodyRoute
 from pigdata.api.params import OptionalYear
 from pigdata.api.problems import Problem
 from pigdata.domain.records import Year
@@ -18,9 +20,16 @@ from pigdata.domain.records import Year
 # The breeding services pull in Numba and SciPy, which take seconds to import: they are
 # imported by the first breeding request, not when the application starts.
 
-router = APIRouter(prefix="/api/v1/breeding", tags=["breeding"])
+router = APIRouter(prefix="/api/v1/breeding", tags=["breeding"], route_class=JsonBodyRoute)
 
-HerdbookQuery = Annotated[str, Query(description="herdbook code (empty: the node's own)")]
+# A herdbook code (pigdata.domain.records.HerdbookCode) or empty, for the node's own.
+HerdbookQuery = Annotated[
+    str,
+    Query(
+        description="herdbook code (empty: the node's own)",
+        pattern=r"^([0-9A-Za-z][0-9A-Za-z_\-]{0,39})?$",
+    ),
+]
 
 
 def _json(value: Any) -> Any:
@@ -64,7 +73,7 @@ def inbreeding(
     conn: Conn,
     who: Who,
     herdbook: HerdbookQuery = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
 ) -> Any:
     """Give inbreeding coefficients, most inbred first (aggregates only for the public)."""
@@ -105,7 +114,7 @@ class EvaluationRequest(BaseModel):
     fixed: list[str] | None = Field(
         default=None, description="fixed effects among group and sex (default: both)"
     )
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
     limit: int = Field(default=100, ge=1, le=100_000)
 
 

@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from pigdata.api.bounds import LedgerIndex
 from pigdata.api.deps import Conn, Who
+from pigdata.api.openapi import problems
 from pigdata.api.params import OptionalDay, OptionalMonth
 from pigdata.api.problems import Problem
 from pigdata.services import catalogue
@@ -17,7 +19,7 @@ Limit = Annotated[int, Query(ge=1, le=catalogue.MAX_LIMIT)]
 Rows = list[dict[str, Any]]
 
 
-@router.get("/premises")
+@router.get("/premises", responses=problems(404))
 def list_premises(
     conn: Conn,
     who: Who,
@@ -32,7 +34,7 @@ def list_premises(
     )
 
 
-@router.get("/premises/{code}")
+@router.get("/premises/{code}", responses=problems(404))
 def get_premises(code: str, conn: Conn, who: Who) -> dict[str, Any]:
     """Give one premises."""
     found = catalogue.get_premises(conn, who, code)
@@ -41,7 +43,7 @@ def get_premises(code: str, conn: Conn, who: Who) -> dict[str, Any]:
     return found
 
 
-@router.get("/animals/{ear_tag}")
+@router.get("/animals/{ear_tag}", responses=problems(404))
 def get_animal(ear_tag: str, conn: Conn, who: Who) -> dict[str, Any]:
     """Give one animal by its ear tag."""
     found = catalogue.get_animal(conn, who, ear_tag)
@@ -57,7 +59,7 @@ def list_movements(
     premises: str | None = None,
     since: OptionalDay = None,
     until: OptionalDay = None,
-    after: int | None = None,
+    after: LedgerIndex | None = None,
     limit: Limit = 100,
 ) -> Rows:
     """Give movements with their certificates and ear tags; `after` is an entry index."""
@@ -72,7 +74,7 @@ def list_herd_reports(
     who: Who,
     premises: str | None = None,
     month: OptionalMonth = None,
-    after: int | None = None,
+    after: LedgerIndex | None = None,
     limit: Limit = 100,
 ) -> Rows:
     """Give monthly herd reports."""
@@ -88,7 +90,7 @@ def list_trades(
     premises: str | None = None,
     since: OptionalDay = None,
     until: OptionalDay = None,
-    after: int | None = None,
+    after: LedgerIndex | None = None,
     limit: Limit = 100,
 ) -> Rows:
     """Give market trades."""
@@ -104,7 +106,7 @@ def list_slaughters(
     premises: str | None = None,
     since: OptionalDay = None,
     until: OptionalDay = None,
-    after: int | None = None,
+    after: LedgerIndex | None = None,
     limit: Limit = 100,
 ) -> Rows:
     """Give slaughter records."""
@@ -121,7 +123,7 @@ def list_price_quotes(
     location: str | None = None,
     since: OptionalDay = None,
     until: OptionalDay = None,
-    after: int | None = None,
+    after: LedgerIndex | None = None,
     limit: Limit = 100,
 ) -> Rows:
     """Give price quotes."""
@@ -132,7 +134,11 @@ def list_price_quotes(
 
 @router.get("/outbreak-reports")
 def list_outbreak_reports(
-    conn: Conn, who: Who, premises: str | None = None, after: int | None = None, limit: Limit = 100
+    conn: Conn,
+    who: Who,
+    premises: str | None = None,
+    after: LedgerIndex | None = None,
+    limit: Limit = 100,
 ) -> Rows:
     """Give outbreak reports."""
     return catalogue.list_outbreak_reports(conn, who, premises=premises, after=after, limit=limit)

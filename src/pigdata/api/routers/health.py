@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
 from pigdata.api.deps import Conn, SettingsDep, Who
+from pigdata.api.openapi import media, problems
 from pigdata.api.params import MonthParam, OptionalDay
 from pigdata.api.problems import Problem
 from pigdata.ingest.pipeline import today_in
@@ -27,7 +28,11 @@ Days = Annotated[
 ]
 
 
-@router.get("/trace/{premises}", response_model=None)
+@router.get(
+    "/trace/{premises}",
+    response_model=None,
+    responses={**media("text/csv", "the contacts as CSV (format=csv)"), **problems(404)},
+)
 def trace(
     premises: str,
     conn: Conn,
@@ -86,14 +91,18 @@ def _zones_found(
 ZonesFound = Annotated[list[OutbreakZones], Depends(_zones_found)]
 
 
-@router.get("/zones")
+@router.get("/zones", responses=problems(404))
 def zones(found: ZonesFound) -> list[dict[str, Any]]:
     """Give the active outbreaks' zones on a day (`day`, default today) or one outbreak's
     (`outbreak`), with the premises inside for government and admin callers."""
     return [_zones_json(z) for z in found]
 
 
-@router.get("/zones.geojson")
+@router.get(
+    "/zones.geojson",
+    response_class=JSONResponse,
+    responses={**media("application/geo+json", "a GeoJSON FeatureCollection"), **problems(404)},
+)
 def zones_as_geojson(found: ZonesFound) -> JSONResponse:
     """Give the same zones as a GeoJSON FeatureCollection (RFC 7946)."""
     return JSONResponse(zones_geojson(found), media_type="application/geo+json")

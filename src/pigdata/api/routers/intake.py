@@ -19,7 +19,10 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.types import Message
 
 from pigdata.access.principal import Role
+from pigdata.api.bounds import UploadId
 from pigdata.api.deps import Conn, EngineDep, SettingsDep, Who, require_role
+from pigdata.api.json_body import JsonBodyRoute
+from pigdata.api.openapi import media, problems
 from pigdata.api.problems import Problem
 from pigdata.domain.records import KINDS, RECORD_TYPES
 from pigdata.errors import InvalidInput, TooLarge
@@ -29,7 +32,7 @@ from pigdata.ingest.readers import SUFFIXES
 from pigdata.ingest.uploads import rejects_csv_chunks, upload_row
 from pigdata.services.intake import ingest_file, ingest_payload
 
-router = APIRouter(prefix="/api/v1", tags=["intake"])
+router = APIRouter(prefix="/api/v1", tags=["intake"], route_class=JsonBodyRoute)
 
 
 class RecordBatch(BaseModel):
@@ -201,7 +204,7 @@ _UPLOAD_FORM = {
     "/uploads",
     response_model=IngestResult,
     openapi_extra=_UPLOAD_FORM,
-    responses={413: {"description": "the body is beyond PIGDATA_MAX_UPLOAD_BYTES"}},
+    responses=problems(400, 413, 415),
 )
 def post_upload(
     upload: Annotated[_Received, Depends(_received)],
@@ -230,7 +233,7 @@ class UploadOut(BaseModel):
     )
 
 
-def _own_upload(conn: Conn, who: Who, upload_id: int) -> Any:
+def _own_upload(conn: Conn, who: Who, upload_id: UploadId) -> Any:
     row = upload_row(conn, upload_id)
     if row is None:
         raise Problem(404, "Not found", f"上传 {upload_id} 不存在 / upload {upload_id} not found")
@@ -241,8 +244,8 @@ def _own_upload(conn: Conn, who: Who, upload_id: int) -> Any:
     return row
 
 
-@router.get("/uploads/{upload_id}", response_model=UploadOut)
-def get_upload(upload_id: int, conn: Conn, who: Who) -> UploadOut:
+@router.get("/uploads/{upload_id}", response_model=UploadOut, responses=problems(404))
+def get_upload(upload_id: UploadId, conn: Conn, who: Who) -> UploadOut:
     """Give an upload's counts (to its submitter and admins)."""
     return UploadOut.model_validate(dict(_own_upload(conn, who, upload_id)._mapping))
 
@@ -250,9 +253,9 @@ def get_upload(upload_id: int, conn: Conn, who: Who) -> UploadOut:
 @router.get(
     "/uploads/{upload_id}/rejects.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={**media("text/csv", "the rejected rows"), **problems(404)},
 )
-def get_rejects(upload_id: int, conn: Conn, engine: EngineDep, who: Who) -> StreamingResponse:
+def get_rejects(upload_id: UploadId, conn: Conn, engine: EngineDep, who: Who) -> StreamingResponse:
     """Give the rejected rows of an upload as CSV, each with its field, rule and reason.
 
     Sent as it is written, a page of rows at a time, over a connection of its own that lives
@@ -279,7 +282,7 @@ def list_schemas() -> dict[str, list[str]]:
     return {"kinds": list(KINDS)}
 
 
-@router.get("/schemas/{kind}")
+@router.get("/schemas/{kind}", responses=problems(404))
 def get_schema(kind: str) -> dict[str, Any]:
     """Give the JSON Schema of one record kind."""
     model = RECORD_TYPES.get(kind)

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Query
 
 from pigdata.access.principal import Role
+from pigdata.api.bounds import CheckpointSize, LedgerIndex, TreeSize
 from pigdata.api.deps import Conn, Who, require_role
+from pigdata.api.openapi import problems
 from pigdata.api.problems import Problem
 from pigdata.ledger import log
 from pigdata.ledger.entry import decode_entry
@@ -27,8 +29,8 @@ def head(conn: Conn) -> dict[str, int]:
 def entries(
     conn: Conn,
     who: Who,
-    start: Annotated[int, Query(ge=0)] = 0,
-    end: Annotated[int | None, Query(ge=0, description="exclusive; at most start+1000")] = None,
+    start: LedgerIndex = 0,
+    end: Annotated[LedgerIndex | None, Query(description="exclusive; at most start+1000")] = None,
 ) -> list[dict[str, Any]]:
     """Give entries [start, end): index, kind, the entry as JSON and its leaf hash (admins)."""
     require_role(who, Role.admin)
@@ -57,7 +59,7 @@ def _proof_problem(error: log.ProofError) -> Problem:
     return Problem(400, "Bad proof request", str(error))
 
 
-@router.get("/checkpoint")
+@router.get("/checkpoint", responses=problems(404))
 def checkpoint(conn: Conn) -> dict[str, Any]:
     """Give the latest signed checkpoint (a C2SP signed note) with its witnesses' cosignatures."""
     latest = log.latest_checkpoint(conn)
@@ -66,8 +68,8 @@ def checkpoint(conn: Conn) -> dict[str, Any]:
     return {**latest, "root_hash": latest["root_hash"].hex()}
 
 
-@router.get("/checkpoints/{size}")
-def checkpoint_at(size: int, conn: Conn) -> dict[str, Any]:
+@router.get("/checkpoints/{size}", responses=problems(404))
+def checkpoint_at(size: CheckpointSize, conn: Conn) -> dict[str, Any]:
     """Give the signed checkpoint of one tree size."""
     found = log.checkpoint_at(conn, size)
     if found is None:
@@ -77,11 +79,11 @@ def checkpoint_at(size: int, conn: Conn) -> dict[str, Any]:
     return {**found, "root_hash": found["root_hash"].hex()}
 
 
-@router.get("/proof/inclusion")
+@router.get("/proof/inclusion", responses=problems(400, 404))
 def inclusion_proof(
     conn: Conn,
-    size: Annotated[int, Query(ge=1, description="tree size the proof is for")],
-    index: Annotated[int | None, Query(ge=0, description="the entry's ledger index")] = None,
+    size: Annotated[TreeSize, Query(description="tree size the proof is for")],
+    index: Annotated[LedgerIndex | None, Query(description="the entry's ledger index")] = None,
     leaf_hash: Annotated[str | None, Query(description="or the entry's leaf hash, hex")] = None,
 ) -> dict[str, Any]:
     """Give the RFC 9162 inclusion proof of an entry (by index or leaf hash) in a tree size."""
@@ -121,11 +123,11 @@ def _index_of(conn: Conn, leaf_hash: str) -> int:
     return int(seq)
 
 
-@router.get("/proof/consistency")
+@router.get("/proof/consistency", responses=problems(400))
 def consistency_proof(
     conn: Conn,
-    size1: Annotated[int, Query(ge=1)],
-    size2: Annotated[int, Query(ge=1)],
+    size1: TreeSize,
+    size2: TreeSize,
 ) -> dict[str, Any]:
     """Give the RFC 9162 consistency proof between two tree sizes."""
     try:

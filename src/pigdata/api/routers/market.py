@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, Who
+from pigdata.api.openapi import KEPT, problems
 from pigdata.api.params import OptionalDay, OptionalMonth
 from pigdata.api.problems import Problem
 from pigdata.domain.records import PriceItem
@@ -28,7 +29,7 @@ from pigdata.services.market.warnings import PriceWarnings, price_warnings
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
 
 
-@router.get("/warnings", response_model=PriceWarnings)
+@router.get("/warnings", response_model=PriceWarnings, responses={**KEPT, **problems(404)})
 def get_warnings(
     conn: Conn,
     kept: Kept,
@@ -42,7 +43,7 @@ def get_warnings(
     return kept.answer(conn, key, lambda: price_warnings(conn, region, start, end))
 
 
-@router.get("/index", response_model=PriceIndex)
+@router.get("/index", response_model=PriceIndex, responses={**KEPT, **problems(404)})
 def get_index(
     conn: Conn,
     kept: Kept,
@@ -63,7 +64,7 @@ def get_index(
     return kept.answer(conn, ("price-index", region, item.value, base_start, base_end), compute)
 
 
-@router.get("/forecast")
+@router.get("/forecast", responses=problems(404))
 def get_forecast(
     conn: Conn,
     region: str = NATION,
@@ -78,7 +79,7 @@ def get_forecast(
         raise Problem(422, "Not enough history", str(error)) from error
 
 
-@router.get("/forecast/backtest")
+@router.get("/forecast/backtest", responses=problems(404))
 def get_backtest(
     conn: Conn,
     region: str = NATION,
@@ -93,7 +94,7 @@ def get_backtest(
         raise Problem(422, "Not enough history", str(error)) from error
 
 
-@router.get("/outlook")
+@router.get("/outlook", responses=problems(404))
 def get_outlook(
     conn: Conn,
     who: Who,
@@ -110,7 +111,7 @@ def get_outlook(
         raise Problem(422, "Not enough herd reports", str(error)) from error
 
 
-@router.get("/outlook/backtest")
+@router.get("/outlook/backtest", responses=problems(404))
 def get_outlook_backtest(
     conn: Conn,
     who: Who,

@@ -13,10 +13,12 @@ from pigdata import __version__
 from pigdata.access.principal import Role
 from pigdata.access.tokens import MAX_GRACE, IssuedToken, create_token, expiry, rotate_token
 from pigdata.api.deps import Conn, EngineDep, SettingsDep, Who, require_role
+from pigdata.api.json_body import JsonBodyRoute
+from pigdata.api.openapi import problems
 from pigdata.config import Settings
 from pigdata.store import tables as t
 
-router = APIRouter(tags=["meta"])
+router = APIRouter(tags=["meta"], route_class=JsonBodyRoute)
 
 
 @router.get("/")
@@ -114,7 +116,7 @@ class RotateRequest(TokenLifetime):
     )
 
 
-@router.post("/api/v1/tokens/{name}/rotate", response_model=TokenOut)
+@router.post("/api/v1/tokens/{name}/rotate", response_model=TokenOut, responses=problems(404))
 def rotate(
     name: str, request: RotateRequest, engine: EngineDep, settings: SettingsDep, who: Who
 ) -> TokenOut:

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, SettingsDep, Who
+from pigdata.api.openapi import KEPT, problems
 from pigdata.domain import regions
 from pigdata.ingest.pipeline import today_in
 from pigdata.services import disclosure
@@ -21,7 +22,7 @@ def _division(d: regions.Division) -> dict[str, Any]:
     return {"code": d.code, "name": d.name, "level": d.level.value, "parent": d.parent}
 
 
-@router.get("/regions/{code}")
+@router.get("/regions/{code}", responses=problems(404))
 def get_region(code: str) -> dict[str, Any]:
     """Give a division: its name, level, full name and ancestors."""
     division = regions.require(code)
@@ -32,13 +33,13 @@ def get_region(code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/regions/{code}/children")
+@router.get("/regions/{code}/children", responses=problems(404))
 def get_children(code: str) -> list[dict[str, Any]]:
     """Give the divisions directly inside one."""
     return [_division(d) for d in regions.children(code)]
 
 
-@router.get("/stats/overview", response_model=Overview)
+@router.get("/stats/overview", response_model=Overview, responses={**KEPT, **problems(404)})
 def overview(
     conn: Conn, who: Who, settings: SettingsDep, kept: Kept, region: str = "500153"
 ) -> Response:

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, Who
+from pigdata.api.openapi import KEPT, problems
 from pigdata.services import disclosure
 from pigdata.services.drilldown import (
     Breakdown,
@@ -22,7 +23,7 @@ from pigdata.services.drilldown import (
 router = APIRouter(prefix="/api/v1/stats/regions", tags=["regions"])
 
 
-@router.get("/{code}/breakdown", response_model=Breakdown)
+@router.get("/{code}/breakdown", response_model=Breakdown, responses={**KEPT, **problems(404)})
 def get_breakdown(code: str, conn: Conn, who: Who, kept: Kept) -> Response:
     """Give each part of a region (100000 = the nation) with its farms, sow capacity and the
     latest month's breeding sows and inventory (public, under disclosure control)."""
@@ -30,7 +31,11 @@ def get_breakdown(code: str, conn: Conn, who: Who, kept: Kept) -> Response:
     return kept.answer(conn, key, lambda: region_breakdown(conn, who, code))
 
 
-@router.get("/{code}/history", response_model=list[MonthFigures])
+@router.get(
+    "/{code}/history",
+    response_model=list[MonthFigures],
+    responses={**KEPT, **problems(404)},
+)
 def get_history(code: str, conn: Conn, who: Who, kept: Kept) -> Response:
     """Give a region's herd totals and head slaughtered, month by month (public, under
     disclosure control)."""

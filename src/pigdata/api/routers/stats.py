@@ -11,16 +11,18 @@ from pydantic import BaseModel, Field
 
 from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, EngineDep, Who
+from pigdata.api.json_body import JsonBodyRoute
+from pigdata.api.openapi import KEPT, problems
 from pigdata.api.params import MonthParam
 from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
-from pigdata.domain.records import Month
+from pigdata.domain.records import Count, Month
 from pigdata.services import capacity, disclosure, performance, resources
 from pigdata.services.capacity_parts import PartsCapacity, parts_capacity
 from pigdata.services.production import RegionProduction, production_statistics
 from pigdata.services.regional import InvalidQuery
 
-router = APIRouter(prefix="/api/v1", tags=["statistics"])
+router = APIRouter(prefix="/api/v1", tags=["statistics"], route_class=JsonBodyRoute)
 
 T = TypeVar("T")
 
@@ -33,7 +35,7 @@ def answer(call: Callable[[], T]) -> T:
         raise Problem(422, "Invalid query", str(error)) from error
 
 
-@router.get("/stats/production")
+@router.get("/stats/production", responses=problems(404))
 def production(
     conn: Conn,
     who: Who,
@@ -51,7 +53,9 @@ def production(
     return answer(lambda: production_statistics(conn, who, region, first, last, by_part=parts))
 
 
-@router.get("/capacity", response_model=capacity.CapacityReport)
+@router.get(
+    "/capacity", response_model=capacity.CapacityReport, responses={**KEPT, **problems(404)}
+)
 def capacity_status(conn: Conn, who: Who, kept: Kept, region: str, month: MonthParam) -> Response:
     """Give a region's breeding sows against its normal holding: zone, change, alerts (public,
     under disclosure control outside the caller's region)."""
@@ -62,7 +66,7 @@ def capacity_status(conn: Conn, who: Who, kept: Kept, region: str, month: MonthP
     )
 
 
-@router.get("/capacity/parts", response_model=PartsCapacity)
+@router.get("/capacity/parts", response_model=PartsCapacity, responses={**KEPT, **problems(404)})
 def capacity_of_parts(conn: Conn, who: Who, kept: Kept, region: str, month: MonthParam) -> Response:
     """Give the capacity zone in a month of each part of a region, for a map (public, under
     disclosure control outside the caller's region)."""
@@ -75,7 +79,7 @@ class CapacitySettingIn(BaseModel):
 
     region: str
     effective_month: Month
-    normal_holding: int | None = Field(default=None, gt=0)
+    normal_holding: Annotated[Count, Field(gt=0)] | None = None
     green_low: float | None = None
     green_high: float | None = None
     yellow_low: float | None = None
@@ -95,13 +99,13 @@ class CapacitySettingIn(BaseModel):
         )
 
 
-@router.get("/capacity/settings")
+@router.get("/capacity/settings", responses=problems(404))
 def list_capacity_settings(conn: Conn, region: str) -> list[capacity.CapacitySetting]:
     """Give every version of a region's own capacity figures (public)."""
     return answer(lambda: capacity.capacity_settings(conn, region))
 
 
-@router.put("/capacity/settings", status_code=204)
+@router.put("/capacity/settings", status_code=204, responses=problems(404))
 def put_capacity_setting(body: CapacitySettingIn, engine: EngineDep, who: Who) -> None:
     """Set a region's normal holding and/or bands from a month on (admin, or its government)."""
     setting = answer(body.to_setting)
@@ -112,7 +116,7 @@ def put_capacity_setting(body: CapacitySettingIn, engine: EngineDep, who: Who) -
 Window = Annotated[int, Query(ge=1, le=performance.MAX_WINDOW, description="months")]
 
 
-@router.get("/performance/farms/{farm}")
+@router.get("/performance/farms/{farm}", responses=problems(404))
 def farm_performance(
     farm: str,
     conn: Conn,
@@ -130,7 +134,7 @@ def farm_performance(
     return answer(lambda: performance.farm_performance(conn, who, farm, month, window, peers))
 
 
-@router.get("/performance")
+@router.get("/performance", responses=problems(404))
 def region_performance(
     conn: Conn, who: Who, region: str, month: MonthParam, window: Window = 12
 ) -> performance.RegionPerformance:
@@ -138,7 +142,7 @@ def region_performance(
     return answer(lambda: performance.region_performance(conn, who, region, month, window))
 
 
-@router.get("/resources")
+@router.get("/resources", responses=problems(404))
 def regional_resources(
     conn: Conn, who: Who, region: str, month: MonthParam
 ) -> resources.RegionalResources:
@@ -156,7 +160,7 @@ class FarmlandIn(BaseModel):
     source: str = Field(min_length=1, max_length=500)
 
 
-@router.put("/resources/farmland", status_code=204)
+@router.put("/resources/farmland", status_code=204, responses=problems(404))
 def put_farmland(body: FarmlandIn, engine: EngineDep, who: Who) -> None:
     """Set a region's farmland (admin, or the region's government)."""
     with engine.begin() as conn:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import Principal
 from pigdata.api.deps import ANONYMOUS, Conn, SettingsDep, Who
+from pigdata.api.openapi import problems
 from pigdata.api.problems import Problem
 from pigdata.config import Settings
 from pigdata.ledger.bundle import BundleError, make_bundle
@@ -52,7 +53,7 @@ def bundle_for(
         return {"bundle": None, "bundle_error": str(error)}
 
 
-@router.get("/api/v1/trace/{ear_tag}")
+@router.get("/api/v1/trace/{ear_tag}", responses=problems(404))
 def get_trace(ear_tag: str, conn: Conn, settings: SettingsDep, who: Who) -> dict[str, Any]:
     """Give an animal's life (public): birth, movements, markets, slaughter, and the proof
     bundle of the ledger entries behind them (docs/trace.md). With a token entitled to them,

@@ -9,7 +9,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from pigdata.access.principal import Role
+from pigdata.api.bounds import CheckpointSize
 from pigdata.api.deps import Conn, EngineDep, SettingsDep, Who, require_role
+from pigdata.api.json_body import JsonBodyRoute
+from pigdata.api.openapi import problems
 from pigdata.api.problems import Problem
 from pigdata.ledger import log
 from pigdata.ledger.keys import Algorithm, KeyFormatError, VerifierKey
@@ -18,7 +21,7 @@ from pigdata.ledger.note import NoteError, SignatureLine, split_note, verify_cos
 from pigdata.store import tables as t
 from pigdata.store.engine import write_transaction
 
-router = APIRouter(prefix="/api/v1/ledger", tags=["witness"])
+router = APIRouter(prefix="/api/v1/ledger", tags=["witness"], route_class=JsonBodyRoute)
 
 _WITNESS_NAME_MAX = 120  # the width of cosignatures.witness
 
@@ -26,12 +29,12 @@ _WITNESS_NAME_MAX = 120  # the width of cosignatures.witness
 class CosignatureIn(BaseModel):
     """A witness's cosignature of one checkpoint, with the key that checks it."""
 
-    size: int = Field(ge=1, description="the tree size of the cosigned checkpoint")
+    size: CheckpointSize = Field(description="the tree size of the cosigned checkpoint")
     line: str = Field(description="the C2SP cosignature/v1 line, '— name base64…'")
     witness_key: str = Field(description="the witness's verifier key text, name+id+base64")
 
 
-@router.get("/key")
+@router.get("/key", responses=problems(404))
 def log_key(settings: SettingsDep) -> dict[str, str]:
     """Give the log's origin and verifier key (check it against one got out of band)."""
     signer = node_signer(settings, create=False)
@@ -40,7 +43,7 @@ def log_key(settings: SettingsDep) -> dict[str, str]:
     return {"origin": signer.origin, "verifier_key": signer.key.verifier().to_text()}
 
 
-@router.post("/cosignatures", status_code=201)
+@router.post("/cosignatures", status_code=201, responses=problems(404))
 def add_cosignature(body: CosignatureIn, engine: EngineDep, who: Who) -> dict[str, Any]:
     """Store a witness's cosignature of a checkpoint (admins and governments, i.e. the
     sub-centres). It must verify for that checkpoint; a witness's newer one replaces its older.
@@ -105,7 +108,7 @@ def _witness_key(text: str) -> VerifierKey:
     return key
 
 
-@router.get("/witnesses")
+@router.get("/witnesses", responses=problems(404))
 def witnesses(conn: Conn) -> dict[str, Any]:
     """Give who cosigned the latest checkpoint: witness name, key ID and timestamp."""
     c, k = t.checkpoints, t.cosignatures
