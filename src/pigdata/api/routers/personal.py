@@ -8,9 +8,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from pigdata.api.deps import EngineDep, Who
+from pigdata.api.json_body import JsonBodyRoute
 from pigdata.services import personal
 
-router = APIRouter(prefix="/api/v1/personal", tags=["personal data"])
+router = APIRouter(prefix="/api/v1/personal", tags=["personal data"], route_class=JsonBodyRoute)
 
 
 class ErasureRequest(BaseModel):
