@@ -14,7 +14,6 @@ from pigdata.api.bounds import Offset
 from pigdata.api.deps import Conn, Who
 from pigdata.api.json_body import JsonBodyRoute
 from pigdata.api.params import OptionalYear
-from pigdata.api.problems import Problem
 from pigdata.domain.records import Year
 
 # The breeding services pull in Numba and SciPy, which take seconds to import: they are
@@ -44,12 +43,7 @@ def _json(value: Any) -> Any:
 
 
 def _answer(call: Any, *args: Any, **kwargs: Any) -> Any:
-    from pigdata.services.breeding import BreedingInputError
-
-    try:
-        return _json(call(*args, **kwargs))
-    except BreedingInputError as error:
-        raise Problem(422, "Unprocessable breeding request", str(error), rule=error.rule) from error
+    return _json(call(*args, **kwargs))
 
 
 @router.get("/herdbooks")

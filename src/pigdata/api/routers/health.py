@@ -46,12 +46,7 @@ def trace(
 ) -> Any:
     """Give the premises linked to one by time-respecting movements, ranked by risk (or CSV)."""
     last = until or today_in(settings.timezone)
-    try:
-        report = tracing.trace_contacts(conn, who, premises, direction, last, days, vehicle)
-    except tracing.UnknownPremises as error:
-        raise Problem(
-            404, "Not found", f"场所 {premises} 未备案 / premises {premises} not found"
-        ) from error
+    report = tracing.trace_contacts(conn, who, premises, direction, last, days, vehicle)
     if format == "csv":
         name = f"trace-{premises}-{direction.value}-{last.isoformat()}.csv"
         return Response(

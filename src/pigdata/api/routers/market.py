@@ -11,19 +11,17 @@ from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, Who
 from pigdata.api.openapi import KEPT, problems
 from pigdata.api.params import OptionalDay, OptionalMonth
-from pigdata.api.problems import Problem
 from pigdata.domain.records import PriceItem
 from pigdata.domain.regions import NATION
 from pigdata.services.market.backtest import Backtest, backtest_prices
-from pigdata.services.market.forecast import NotEnoughHistory, PriceForecast, forecast_prices
+from pigdata.services.market.forecast import PriceForecast, forecast_prices
 from pigdata.services.market.outlook import (
-    NotEnoughReports,
     OutlookBacktest,
     SupplyOutlook,
     backtest_outlook,
     supply_outlook,
 )
-from pigdata.services.market.price_index import BasePeriodEmpty, PriceIndex, price_index
+from pigdata.services.market.price_index import PriceIndex, price_index
 from pigdata.services.market.warnings import PriceWarnings, price_warnings
 
 router = APIRouter(prefix="/api/v1/market", tags=["market"])
@@ -56,10 +54,7 @@ def get_index(
     by default the first calendar year with prices)."""
 
     def compute() -> PriceIndex:
-        try:
-            return price_index(conn, region, item.value, base_start, base_end)
-        except BasePeriodEmpty as error:
-            raise Problem(422, "Empty base period", str(error)) from error
+        return price_index(conn, region, item.value, base_start, base_end)
 
     return kept.answer(conn, ("price-index", region, item.value, base_start, base_end), compute)
 
@@ -73,10 +68,7 @@ def get_forecast(
     level: Annotated[float, Query(gt=0.5, lt=1.0)] = 0.8,
 ) -> PriceForecast:
     """Give the weekly price forecast 1 to 26 weeks ahead with prediction intervals."""
-    try:
-        return forecast_prices(conn, region, item.value, horizon, level)
-    except NotEnoughHistory as error:
-        raise Problem(422, "Not enough history", str(error)) from error
+    return forecast_prices(conn, region, item.value, horizon, level)
 
 
 @router.get("/forecast/backtest", responses=problems(404))
@@ -88,10 +80,7 @@ def get_backtest(
 ) -> Backtest:
     """Give the rolling-origin backtest: MAPE per horizon of the model, naive and
     seasonal-naive forecasts."""
-    try:
-        return backtest_prices(conn, region, item.value, step=step)
-    except ValueError as error:  # NotEnoughHistory, or too short to backtest
-        raise Problem(422, "Not enough history", str(error)) from error
+    return backtest_prices(conn, region, item.value, step=step)
 
 
 @router.get("/outlook", responses=problems(404))
@@ -105,10 +94,7 @@ def get_outlook(
     """Give expected market hogs per month for the months after the origin (by default the
     last month with herd reports), from births, matings and sows with the biological lags.
     Callers outside the region see it only where at least five farms report."""
-    try:
-        return supply_outlook(conn, region, months, origin, who)
-    except NotEnoughReports as error:
-        raise Problem(422, "Not enough herd reports", str(error)) from error
+    return supply_outlook(conn, region, months, origin, who)
 
 
 @router.get("/outlook/backtest", responses=problems(404))
@@ -119,7 +105,4 @@ def get_outlook_backtest(
     months: Annotated[int, Query(ge=1, le=10)] = 10,
 ) -> OutlookBacktest:
     """Give the outlook's error per month ahead against later reports of hogs sold."""
-    try:
-        return backtest_outlook(conn, region, months, who)
-    except NotEnoughReports as error:
-        raise Problem(422, "Not enough herd reports", str(error)) from error
+    return backtest_outlook(conn, region, months, who)
