@@ -73,3 +73,47 @@ def test_the_document_declares_problems_and_bounds(
     assert "text/csv" in rejects["responses"]["200"]["content"]
     upload_id = rejects["parameters"][0]["schema"]
     assert (upload_id["minimum"], upload_id["maximum"]) == (1, 2**31 - 1)
+
+
+def test_what_the_fuzzers_found_is_refused_with_422(
+    node: tuple[str, dict[str, str], Path],
+) -> None:
+    base_url, secrets, _ = node
+    headers = {"Authorization": f"Bearer {secrets['admin']}"}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=60) as api:
+        huge = str(2**64)
+        answers = {
+            "after": api.get("/api/v1/movements", params={"after": huge}),
+            "start": api.get("/api/v1/ledger/entries", params={"start": huge}),
+            "size": api.get(f"/api/v1/ledger/checkpoints/{huge}"),
+            "upload": api.get(f"/api/v1/uploads/{2**31}"),
+            "nul query": api.get("/api/v1/breeding/population", params={"herdbook": "a\x00"}),
+            "nul path": api.get("/api/v1/premises/50015%0000001"),
+            "nul body": api.post("/api/v1/tokens", json={"name": "a\x00", "role": "admin"}),
+            "surrogate": api.post(
+                "/api/v1/tokens",
+                content=b'{"name": "\\ud800", "role": "admin"}',
+                headers={"Content-Type": "application/json"},
+            ),
+            "big int in a record": api.post(
+                "/api/v1/records",
+                json={"records": [{"kind": "correction", "supersedes": 2**70, "reason": "x"}]},
+            ),
+            "big int in a file": api.post(
+                "/api/v1/uploads",
+                files={"file": ("a.jsonl", b'{"kind": "correction", "supersedes": 1e30}\n')},
+            ),
+        }
+    for what, answer in answers.items():
+        if what == "big int in a file":  # the file is taken, its row rejected
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["rejected"] == 1
+            continue
+        if what == "big int in a record":  # the batch is taken, the record rejected
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["results"][0]["status"] == "rejected"
+            continue
+        assert answer.status_code == 422, (what, answer.text)
+        assert answer.headers["content-type"] == "application/problem+json", what
+    assert answers["nul path"].json()["rule"] == "input.nul"
+    assert answers["nul body"].json()["rule"] == "input.nul"

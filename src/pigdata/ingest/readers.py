@@ -158,7 +158,8 @@ def _cell(value: Any) -> Any:
         return value.date().isoformat() if value.time() == datetime.min.time() else value
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
+    # (Only within 64 bits: beyond, the float stays, and the field's bound rejects the row.)
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     if isinstance(value, str):
         return value.strip()
