@@ -105,8 +105,7 @@ def stage_breakdown(engine: Engine, settings: Settings, path: Path, rows: int) -
     """Ingest the file with stage timers; give µs of CPU per record by stage."""
     clock = StageClock()
     clock.wrap_reader(intake, "read_file")
-    clock.wrap(pipeline, "_parse", "parse, validate, canonical JSON, digest")
-    clock.wrap(pipeline.movement_lane, "parse", "parse, validate, canonical JSON, digest")
+    clock.wrap(pipeline, "_candidates", "parse, validate, canonical JSON, digest")
     clock.wrap(pipeline, "_existing_digests", "look up digests already in the ledger")
     clock.wrap(pipeline, "load_context", "load the batch's cross-record facts")
     clock.wrap(pipeline, "_decide", "decide")

@@ -312,9 +312,9 @@ def test_a_scope_refusal_says_nothing_of_the_other_premises(node: Node, server: 
     assert again[0]["status"] == "duplicate"
 
 
-def test_the_movement_lane_tells_only_the_writer_a_movement_is_present(node: Node) -> None:
-    # Enough movements for the columnar lane: present ones are duplicates to their farm and
-    # refused for the scope to any other.
+def test_a_bulk_batch_tells_only_the_writer_a_movement_is_present(node: Node) -> None:
+    # A batch of movements: present ones are duplicates to their farm and refused for the
+    # scope to any other.
     moves = [
         movement(f"50000004{n:02d}", FARM_A, FARM_B, "2024-05-02", carrier=f"承运{n}")
         for n in range(70)

@@ -10,7 +10,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -39,10 +39,13 @@ def _decimal_text(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
+_LIST_SEPARATORS = re.compile(r"[;,，；\s|]+")
+
+
 def _split_list(value: Any) -> Any:
     # A spreadsheet cell holds a list as text: "tag1;tag2" or "tag1, tag2" or "tag1 tag2".
     if isinstance(value, str):
-        return [part for part in re.split(r"[;,，；\s|]+", value) if part]
+        return [part for part in _LIST_SEPARATORS.split(value) if part]
     return value
 
 
@@ -617,25 +620,30 @@ class Phenotype(_Record):
         return (("date", self.date),) if self.date else ()
 
 
+# The record kinds other than corrections: the one list, from which the unions, the
+# discriminated union of the API and RECORD_TYPES are derived (pigdata.projections.kinds
+# says what else each kind has).
+PlainRecord = (
+    Premises
+    | Animal
+    | HerdReport
+    | Movement
+    | Trade
+    | Slaughter
+    | PriceQuote
+    | OutbreakReport
+    | PedigreeAnimal
+    | Phenotype
+)
+
+
 class Correction(_Record):
     """Supersedes an earlier ledger entry, optionally with a replacement record."""
 
     kind: Literal["correction"] = "correction"
     supersedes: Annotated[int, Field(ge=0, le=LEDGER_INDEX_MAX)]
     reason: Text
-    replacement: (
-        Premises
-        | Animal
-        | HerdReport
-        | Movement
-        | Trade
-        | Slaughter
-        | PriceQuote
-        | OutbreakReport
-        | PedigreeAnimal
-        | Phenotype
-        | None
-    ) = Field(default=None, discriminator="kind")
+    replacement: PlainRecord | None = Field(default=None, discriminator="kind")
 
     def premises_fields(self) -> tuple[tuple[str, str], ...]:
         if self.replacement is None:
@@ -648,39 +656,11 @@ class Correction(_Record):
         return tuple((f"replacement.{n}", d) for n, d in self.replacement.dates())
 
 
-Record = Annotated[
-    Premises
-    | Animal
-    | HerdReport
-    | Movement
-    | Trade
-    | Slaughter
-    | PriceQuote
-    | OutbreakReport
-    | PedigreeAnimal
-    | Phenotype
-    | Correction,
-    Field(discriminator="kind"),
-]
+AnyRecord = PlainRecord | Correction
+Record = Annotated[AnyRecord, Field(discriminator="kind")]
 
 RECORD_TYPES: dict[str, type[_Record]] = {
-    model.model_fields["kind"].default: model
-    for model in (
-        Premises,
-        Animal,
-        HerdReport,
-        Movement,
-        Trade,
-        Slaughter,
-        PriceQuote,
-        OutbreakReport,
-        PedigreeAnimal,
-        Phenotype,
-        Correction,
-    )
+    model.model_fields["kind"].default: model for model in get_args(AnyRecord)
 }
 KINDS: tuple[str, ...] = tuple(RECORD_TYPES)
 record_adapter: TypeAdapter[Record] = TypeAdapter(Record)
-AnyRecord = (
-    Premises | Animal | HerdReport | Movement | Trade | Slaughter | PriceQuote | OutbreakReport
-) | (PedigreeAnimal | Phenotype | Correction)

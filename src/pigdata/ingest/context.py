@@ -30,6 +30,7 @@ from pigdata.domain.records import (
 )
 from pigdata.ingest.movement_control import MovementControl, load_control
 from pigdata.ledger.personal_store import plain_records
+from pigdata.projections.kinds import BY_NAME
 from pigdata.store import tables as t
 
 _CHUNK = 5000
@@ -114,6 +115,18 @@ class BatchContext:
         seq = mapping.get(key)
         return None if seq is None or seq in self.released else seq
 
+    def __post_init__(self) -> None:
+        # The maps of unique keys by the names the kinds declare (pigdata.projections.kinds).
+        self.unique_keys: dict[str, dict[Any, int]] = {
+            "premises_seq": self.premises_seq,
+            "animal_seq": self.animal_seq,
+            "certificates": self.certificates,
+            "herd_keys": self.herd_keys,
+            "slaughtered": self.slaughtered,
+            "pedigree_seq": self.pedigree_seq,
+            "phenotype_seq": self.phenotype_seq,
+        }
+
     def add(self, record: AnyRecord, seq: int) -> None:
         """Remember an accepted record so later records of the batch see it."""
         if isinstance(record, Correction):
@@ -129,29 +142,17 @@ class BatchContext:
         self.entries[seq] = StoredEntry(record)
         if self.control is not None:
             self.control.add(record, seq)
+        unique = BY_NAME[record.kind].unique
+        if unique is not None:
+            held = self.unique_keys[unique.name]
+            for key in unique.keys(record):
+                held[key] = seq
         if isinstance(record, Premises):
             self.premises[record.code] = PremisesInfo(
                 record.premises_type.value, record.township, record.closed, record.signing_key
             )
-            self.premises_seq[record.code] = seq
         elif isinstance(record, Animal):
             self.births[record.ear_tag] = record.birth_date
-            self.animal_seq[record.ear_tag] = seq
-        elif isinstance(record, Movement):
-            self.certificates[record.certificate_no] = seq
-        elif isinstance(record, Slaughter):
-            for tag in record.ear_tags:
-                self.slaughtered[tag] = seq
-        elif isinstance(record, HerdReport):
-            self.herd_keys[(record.premises, record.month)] = seq
-        elif isinstance(record, PedigreeAnimal | Phenotype):
-            self._add_breeding(record, seq)
-
-    def _add_breeding(self, record: PedigreeAnimal | Phenotype, seq: int) -> None:
-        if isinstance(record, PedigreeAnimal):
-            self.pedigree_seq[pedigree_key(record)] = seq
-        else:
-            self.phenotype_seq[phenotype_key(record)] = seq
 
     def _forget(self, seq: int) -> None:
         """Drop the facts a superseded entry gave, as its projection rows are dropped."""
@@ -161,16 +162,6 @@ class BatchContext:
             del self.premises[record.code], self.premises_seq[record.code]
         elif isinstance(record, Animal) and self.animal_seq.get(record.ear_tag) == seq:
             del self.births[record.ear_tag], self.animal_seq[record.ear_tag]
-
-
-def pedigree_key(record: PedigreeAnimal) -> tuple[str, str]:
-    """Give the unique key of a herdbook animal: herdbook ("" for the node's own) and ID."""
-    return (record.herdbook or "", record.registry_id)
-
-
-def phenotype_key(record: Phenotype) -> tuple[str, str, str]:
-    """Give the unique key of a performance record: herdbook, trait and ID."""
-    return (record.herdbook or "", record.trait, record.registry_id)
 
 
 def _load_breeding(conn: Connection, ctx: BatchContext, registry_ids: set[str]) -> None:
@@ -196,17 +187,12 @@ def load_context(
     conn: Connection,
     size: int,
     records: Sequence[AnyRecord],
-    movement_facts: tuple[set[str], set[str], set[str]] = (set(), set(), set()),
 ) -> BatchContext:
-    """Give the context for a batch, with one query per kind of fact.
-
-    `movement_facts` are the premises, certificates and ear tags of movements that come as
-    columns rather than records (pigdata.ingest.movement_lane).
-    """
+    """Give the context for a batch, with one query per kind of fact."""
     ctx = BatchContext(size=size)
-    premises_codes: set[str] = set(movement_facts[0])
-    certificates: set[str] = set(movement_facts[1])
-    tags: set[str] = set(movement_facts[2])  # whose births matter
+    premises_codes: set[str] = set()
+    certificates: set[str] = set()
+    tags: set[str] = set()  # whose births matter
     slaughter_tags: set[str] = set()  # whose earlier slaughter matters
     herd_premises: set[str] = set()
     targets: set[int] = set()
@@ -263,7 +249,7 @@ def load_context(
         ctx.herd_keys[(row.premises, row.month)] = row.entry_seq
     _load_breeding(conn, ctx, registry_ids)
     # A correction's replacement is checked as a new record, movement control included.
-    ctx.control = load_control(conn, flat, movement_facts[0])
+    ctx.control = load_control(conn, flat)
     return ctx
 
 

@@ -8,6 +8,9 @@ same table; a test checks that the two agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+
+from pigdata.projections.kinds import KIND_NAMES_ZH
 
 # canonical field -> Chinese headers accepted for it
 FIELD_ALIASES_ZH: dict[str, tuple[str, ...]] = {
@@ -23,6 +26,7 @@ FIELD_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "owner": ("负责人", "业主", "货主"),
     "opened": ("开办日期",),
     "closed": ("关闭日期",),
+    "signing_key": ("签名公钥", "验签公钥"),
     "ear_tag": ("耳标号", "耳标"),
     "species": ("畜种",),
     "breed": ("品种",),
@@ -88,6 +92,7 @@ FIELD_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "group": ("同期组", "场年季"),
     "supersedes": ("更正条目", "被更正序号"),
     "reason": ("更正原因", "原因"),
+    "replacement": ("替换记录",),
 }
 
 # English headers other than the field names themselves (herdbook files from other programs)
@@ -95,20 +100,8 @@ FIELD_ALIASES_EN: dict[str, tuple[str, ...]] = {
     "registry_id": ("id", "animal_id", "individual"),
 }
 
-# Chinese names of record kinds, for a 记录类型 column
-KIND_ALIASES_ZH: dict[str, str] = {
-    "场所": "premises",
-    "动物": "animal",
-    "存栏月报": "herd_report",
-    "调运": "movement",
-    "交易": "trade",
-    "屠宰": "slaughter",
-    "价格": "price_quote",
-    "疫情报告": "outbreak_report",
-    "系谱": "pedigree",
-    "性能测定": "phenotype",
-    "更正": "correction",
-}
+# Chinese names of record kinds, for a 记录类型 column (declared with each kind)
+KIND_ALIASES_ZH: Mapping[str, str] = KIND_NAMES_ZH
 
 # Columns that a rejects CSV adds; a reader drops them so that a fixed file can be resent.
 REJECT_COLUMN_PREFIX = "reject_"

@@ -15,16 +15,23 @@ the same batch are added as they come.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pigdata.access.principal import Principal, Role
-from pigdata.domain.health_rules import REGIONAL_CONTROLS, control_region, rule_on
+from pigdata.domain.health_rules import (
+    REGIONAL_CONTROLS,
+    ControlRegion,
+    RegionalControl,
+    control_region,
+    rule_on,
+)
 from pigdata.domain.issues import Issue
 from pigdata.domain.outbreaks import WGS84, Outbreak, outbreak_from_reports, zone_rule
 from pigdata.domain.records import AnyRecord, Movement, OutbreakReport, Premises
@@ -82,15 +89,10 @@ class MovementControl:
         return None
 
 
-def load_control(
-    conn: Connection, records: Sequence[AnyRecord], more_origins: Set[str] = frozenset()
-) -> MovementControl:
-    """Give the batch's movement-control state, with one query per fact.
-
-    `more_origins` are premises of movements that come as columns rather than records.
-    """
+def load_control(conn: Connection, records: Sequence[AnyRecord]) -> MovementControl:
+    """Give the batch's movement-control state, with one query per fact."""
     control = MovementControl()
-    origins = {r.origin for r in records if isinstance(r, Movement)} | more_origins
+    origins = {r.origin for r in records if isinstance(r, Movement)}
     if not origins:
         return control
     o = t.outbreak_reports
@@ -129,13 +131,12 @@ def _zone_issue(record: Movement, control: MovementControl) -> Issue | None:
 
 
 def _region_issue(record: Movement) -> Issue | None:
-    control = rule_on(REGIONAL_CONTROLS, record.issue_date)
-    if control is None or record.purpose.value in control.exempt_purposes:
+    crossing = _crossing(
+        record.issue_date, record.purpose.value, record.origin[:2], record.destination[:2]
+    )
+    if crossing is None:
         return None
-    leaving = control_region(control, record.origin)
-    arriving = control_region(control, record.destination)
-    if leaving is None or arriving is None or leaving == arriving:
-        return None
+    control, leaving, arriving = crossing
     return Issue(
         "destination",
         "health.regional_control",
@@ -143,6 +144,27 @@ def _region_issue(record: Movement) -> Issue | None:
         f"market hogs may not leave the {leaving.name_en} control region for the "
         f"{arriving.name_en} region (from {control.effective})",
     )
+
+
+@lru_cache(maxsize=65_536)
+def _crossing(
+    day: date, purpose: str, origin_province: str, destination_province: str
+) -> tuple[RegionalControl, ControlRegion, ControlRegion] | None:
+    """Give the control in force and the two regions when such a move crosses between them.
+
+    Asked once per day, purpose and pair of provinces rather than once per movement: a
+    batch's movements share them.
+    """
+    if origin_province == destination_province:
+        return None  # a province lies in one control region
+    control = rule_on(REGIONAL_CONTROLS, day)
+    if control is None or purpose in control.exempt_purposes:
+        return None
+    leaving = control_region(control, origin_province)
+    arriving = control_region(control, destination_province)
+    if leaving is None or arriving is None or leaving == arriving:
+        return None
+    return control, leaving, arriving
 
 
 def check_movement(

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from itertools import islice, repeat
+from itertools import islice
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -27,10 +27,9 @@ from sqlalchemy.engine import Connection, Engine
 from pigdata.access.principal import Principal
 from pigdata.domain.issues import Issue, issues_from_validation
 from pigdata.domain.records import RECORD_TYPES, AnyRecord, record_adapter
-from pigdata.ingest import movement_lane
+from pigdata.ingest import columnar as columnar_path
+from pigdata.ingest.columnar import Parsed
 from pigdata.ingest.context import BatchContext, load_context
-from pigdata.ingest.movement_lane import LaneRow
-from pigdata.ingest.quick import QUICK_PARSERS
 from pigdata.ingest.readers import SourceRow
 from pigdata.ingest.rules import check_record, scope_refusal
 from pigdata.ingest.uploads import count_batch, utc_now
@@ -88,6 +87,7 @@ class IngestSummary:
     accepted: int = 0
     rejected: int = 0
     duplicates: int = 0
+    columnar: int = 0  # rows the columnar path parsed (the rest their models did)
     outcomes: list[RowOutcome] = field(default_factory=list)
     rejections: list[RowOutcome] = field(default_factory=list)  # the first MAX_REJECTIONS
 
@@ -106,6 +106,7 @@ class _Candidate:
     prefix: int = 0
     signature: Any = None
     issues: list[Issue] = field(default_factory=list)
+    columnar: bool = False  # parsed by the columnar path (else by the model)
 
 
 def today_in(timezone: str) -> date:
@@ -113,35 +114,43 @@ def today_in(timezone: str) -> date:
     return datetime.now(ZoneInfo(timezone)).date()
 
 
-def _parse(row: SourceRow) -> _Candidate:
+def _parse(row: SourceRow, parsed: Parsed | None = None) -> _Candidate:
+    """Give a row's candidate: as the columnar path parsed it, else as its model decides."""
+    if parsed is not None:
+        return _Candidate(
+            row,
+            parsed.record,
+            parsed.body,
+            parsed.canonical,
+            parsed.digest,
+            parsed.prefix,
+            parsed.signature,
+            [],
+            True,
+        )
     candidate = _Candidate(row)
     if row.unreadable is not None:
         candidate.issues = [row.unreadable]
         return candidate
-    # Dispatching on the kind ourselves is twice as fast as the discriminated union; the
-    # union still gives the error for a missing or unknown kind.
     values = row.values
     if SIGNATURE_FIELD in values:
         candidate.signature = values[SIGNATURE_FIELD]
         values = {k: v for k, v in values.items() if k != SIGNATURE_FIELD}
+    # Dispatching on the kind ourselves is twice as fast as the discriminated union; the
+    # union still gives the error for a missing or unknown kind.
     kind = values.get("kind")
-    quick = QUICK_PARSERS.get(kind) if type(kind) is str else None
-    parsed = quick(values) if quick is not None else None
-    if parsed is not None:
-        candidate.record, candidate.body = parsed
-    else:
-        model = RECORD_TYPES.get(kind)  # type: ignore[arg-type]
-        try:
-            record = (
-                cast(AnyRecord, model.model_validate(values))
-                if model is not None
-                else record_adapter.validate_python(values)
-            )
-        except ValidationError as error:
-            candidate.issues = issues_from_validation(error, row.values.get("kind"))
-            return candidate
-        candidate.record = record
-        candidate.body = record_body(record)
+    model = RECORD_TYPES.get(kind) if type(kind) is str else None
+    try:
+        record = (
+            cast(AnyRecord, model.model_validate(values))
+            if model is not None
+            else record_adapter.validate_python(values)
+        )
+    except ValidationError as error:
+        candidate.issues = issues_from_validation(error, row.values.get("kind"))
+        return candidate
+    candidate.record = record
+    candidate.body = record_body(record)
     candidate.canonical = canonical_json(candidate.body)
     candidate.digest = record_digest(candidate.canonical)
     candidate.prefix = digest_prefix(candidate.digest)
@@ -223,9 +232,8 @@ class _Batch:
         self.ledger_rows: list[tuple[Any, ...]] = []  # in the order of LEDGER_COLUMNS
         self.leaf_hashes: list[bytes] = []
         self.applied: list[tuple[int, dict[str, Any]]] = []
-        self.movement_rows: list[tuple[Any, ...]] = []  # from the columnar lane
-        self.tag_rows: list[tuple[str, int]] = []
         self.personal_rows: list[tuple[int, str, bytes, str]] = []
+        self.salts = personal.SaltPool()
         self.reject_rows: list[dict[str, Any]] = []
         self.outcomes: list[RowOutcome] = []
         self.duplicates = 0
@@ -273,43 +281,13 @@ class _Batch:
         """
         if not personal.has_personal(body):
             return canonical, vouched
-        committed, sealed = personal.seal(body)
+        committed, sealed = personal.seal(body, self.salts)
         if vouched is not None:
-            signature = personal.seal_signature(vouched["signature"])
+            signature = personal.seal_signature(vouched["signature"], self.salts)
             sealed.append(signature)
             vouched = {**vouched, "signature": signature.commitment}
         self.personal_rows.extend((seq, s.path, s.salt, s.value) for s in sealed)
         return canonical_json(committed), vouched
-
-    def accept_lane(self, lane_row: LaneRow) -> int:
-        """Append a movement the columnar lane parsed and cleared; its rows are ready."""
-        seq = self.next_seq
-        self.next_seq += 1
-        carrier = personal.seal_value("record.carrier", lane_row.columns[-1])
-        self.personal_rows.append((seq, carrier.path, carrier.salt, carrier.value))
-        entry = self.head + lane_row.sealed_bytes(carrier.commitment) + self.tail
-        leaf = leaf_hash(entry)
-        self.leaf_hashes.append(leaf)
-        envelope = self.envelope
-        self.ledger_rows.append(
-            (
-                seq,
-                "movement",
-                entry,
-                blob(leaf),
-                blob(lane_row.digest),
-                lane_row.prefix,
-                envelope.submitter,
-                envelope.received,
-            )
-        )
-        self.movement_rows.append((seq, *lane_row.columns))
-        if lane_row.tags:
-            self.tag_rows.extend(zip(lane_row.tags, repeat(seq)))
-        if self.keep_outcomes:
-            row = lane_row.row
-            self.outcomes.append(RowOutcome(row.source, row.row_no, ACCEPTED, seq))
-        return seq
 
     def reject(self, candidate: _Candidate, issues: list[Issue]) -> None:
         first = issues[0]
@@ -344,9 +322,6 @@ class _Batch:
             if signer is not None:
                 sign_checkpoint(conn, signer, self.next_seq, self.envelope.received)
             apply_entries(conn, self.applied)
-            columns = movement_lane.MOVEMENT_COLUMNS
-            insert_tuples(conn, t.movements, columns, self.movement_rows)
-            insert_tuples(conn, t.movement_tags, movement_lane.TAG_COLUMNS, self.tag_rows)
             insert_tuples(conn, t.personal_values, PERSONAL_COLUMNS, self.personal_rows)
         if self.reject_rows:
             insert_many(conn, t.rejects, self.reject_rows)
@@ -358,34 +333,15 @@ class _Batch:
 def _decide(
     conn: Connection,
     batch: _Batch,
-    candidates: Sequence[_Candidate | LaneRow | None],
+    candidates: Sequence[_Candidate],
     today: date,
     who: Principal,
 ) -> None:
-    """Decide each row in order; lane rows (LaneRow) are cleared or sent the general way."""
-    valid = [c for c in candidates if isinstance(c, _Candidate) and c.record is not None]
-    lane = [c for c in candidates if isinstance(c, LaneRow)]
-    present = _existing_digests(conn, [c.prefix for c in valid] + [c.prefix for c in lane])
-    records = [c.record for c in valid if c.record is not None]
-    ctx = load_context(conn, batch.next_seq, records, movement_lane.facts(lane))
-    clearance = movement_lane.Clearance(ctx, today, who)
-    clear, may_write = clearance.clear, clearance.may_write
-    certificates, released = ctx.certificates, ctx.released
+    """Decide each row in order, against the store's facts and the batch's earlier rows."""
+    valid = [c for c in candidates if c.record is not None]
+    present = _existing_digests(conn, [c.prefix for c in valid])
+    ctx = load_context(conn, batch.next_seq, [c.record for c in valid if c.record is not None])
     for candidate in candidates:
-        if type(candidate) is LaneRow:
-            # The lane's fast path, written out: it runs once per row of a bulk file.
-            if candidate.digest in present and may_write(candidate):
-                batch.duplicate_row(candidate.row)
-                continue
-            number = candidate.columns[0]
-            held = certificates.get(number)
-            if (held is None or held in released) and clear(candidate):
-                certificates[number] = batch.accept_lane(candidate)
-                present.add(candidate.digest)
-                continue
-            # A rule is broken (or may be): the general path names it.
-            candidate = _parse(candidate.row)
-        assert isinstance(candidate, _Candidate)
         _decide_one(batch, candidate, ctx, present, today, who)
 
 
@@ -438,7 +394,7 @@ def ingest_rows(
     upload_id: int,
     who: Principal,
     today: date,
-    batch_size: int = 5000,
+    batch_size: int,
     keep_outcomes: bool = False,
     on_batch: Callable[[int], None] | None = None,
     signer: LogSigner | None = None,
@@ -447,7 +403,7 @@ def ingest_rows(
     """Ingest rows batch by batch and give the counts (and outcomes when asked).
 
     With a signer, each batch that appends entries also signs a checkpoint of the new tree.
-    `columnar=False` keeps every batch off the movement lane (the tests compare the two).
+    `columnar=False` parses every row by its model alone (the tests compare the two).
     """
     summary = IngestSummary(upload_id)
     with _collections_between_batches() as collect:
@@ -463,12 +419,12 @@ def ingest_rows(
     return summary
 
 
-def _candidates(chunk: list[SourceRow], columnar: bool) -> list[_Candidate | LaneRow]:
-    """Parse a batch: column-wise when it is the movement lane's, else row by row."""
-    if not (columnar and movement_lane.takes(chunk)):
+def _candidates(chunk: list[SourceRow], columnar: bool) -> list[_Candidate]:
+    """Parse a batch column-wise; the rows that path leaves go to their models."""
+    if not columnar:
         return [_parse(row) for row in chunk]
-    parsed = movement_lane.parse(chunk)
-    return [_parse(row) if p is None else p for row, p in zip(chunk, parsed, strict=True)]
+    parsed = columnar_path.parse_batch(chunk)
+    return [_parse(row, p) for row, p in zip(chunk, parsed, strict=True)]
 
 
 def _ingest_batch(
@@ -493,6 +449,7 @@ def _ingest_batch(
     summary.accepted += len(batch.ledger_rows)
     summary.rejected += len(batch.reject_rows)
     summary.duplicates += batch.duplicates
+    summary.columnar += sum(1 for c in candidates if c.columnar)
     if keep_outcomes:
         summary.outcomes.extend(batch.outcomes)
     room = MAX_REJECTIONS - len(summary.rejections)

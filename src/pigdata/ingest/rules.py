@@ -8,29 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 from pigdata.access.principal import Principal, Role
 from pigdata.domain.issues import Issue
 from pigdata.domain.records import (
-    Animal,
     AnyRecord,
     Correction,
-    HerdReport,
     Movement,
-    PedigreeAnimal,
-    Phenotype,
     Premises,
-    Slaughter,
 )
-from pigdata.ingest.context import BatchContext, pedigree_key, phenotype_key
+from pigdata.ingest.context import BatchContext
 from pigdata.ingest.movement_control import check_movement
-
-# The kind of premises a field must name, where it matters.
-_REQUIRED_TYPE: dict[tuple[str, str], tuple[str, str]] = {
-    ("trade", "market"): ("market", "交易市场"),
-    ("slaughter", "slaughterhouse"): ("slaughterhouse", "屠宰场"),
-}
+from pigdata.projections.kinds import BY_NAME
 
 
 def _future_dates(record: AnyRecord, today: date) -> list[Issue]:
@@ -61,7 +50,7 @@ def _premises_known(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
                 )
             )
             continue
-        wanted = _REQUIRED_TYPE.get((record.kind, name))
+        wanted = BY_NAME[record.kind].premises_types.get(name)
         if wanted and info.premises_type != wanted[0]:
             found.append(
                 Issue(
@@ -90,135 +79,24 @@ def _not_before_birth(field: str, when: date, tags: list[str], ctx: BatchContext
     return found
 
 
-def _premises_once(record: Premises, ctx: BatchContext) -> list[Issue]:
-    if ctx.holder(ctx.premises_seq, record.code) is None:
+def _unique_keys(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
+    """Give the unique key this record would share with an effective entry, if any."""
+    unique = BY_NAME[record.kind].unique
+    if unique is None:
         return []
-    return [
-        Issue(
-            "code",
-            "premises.registered_once",
-            f"场所 {record.code} 已备案，修改请提交更正",
-            f"premises {record.code} is already registered; send a correction",
-        )
-    ]
-
-
-def _animal_once(record: Animal, ctx: BatchContext) -> list[Issue]:
-    if (seq := ctx.holder(ctx.animal_seq, record.ear_tag)) is None:
-        return []
-    return [
-        Issue(
-            "ear_tag",
-            "animal.registered_once",
-            f"耳标 {record.ear_tag} 已登记（条目 {seq}），修改请提交更正",
-            f"ear tag {record.ear_tag} is already registered (entry {seq}); send a correction",
-        )
-    ]
-
-
-def _certificate_once(record: Movement, ctx: BatchContext) -> list[Issue]:
-    if (seq := ctx.holder(ctx.certificates, record.certificate_no)) is None:
-        return []
-    return [
-        Issue(
-            "certificate_no",
-            "certificate.used_once",
-            f"检疫证明 {record.certificate_no} 已被条目 {seq} 使用",
-            f"certificate {record.certificate_no} was already used by entry {seq}",
-        )
-    ]
-
-
-def _herd_report_once(record: HerdReport, ctx: BatchContext) -> list[Issue]:
-    if (seq := ctx.holder(ctx.herd_keys, (record.premises, record.month))) is None:
-        return []
-    return [
-        Issue(
-            "month",
-            "herd_report.once_a_month",
-            f"场所 {record.premises} 的 {record.month} 月报已提交（条目 {seq}），修改请提交更正",
-            f"{record.premises} already reported {record.month} (entry {seq}); send a correction",
-        )
-    ]
-
-
-def _slaughtered_once(record: Slaughter, ctx: BatchContext) -> list[Issue]:
-    for tag in record.ear_tags:
-        if (seq := ctx.holder(ctx.slaughtered, tag)) is not None:
-            return [
-                Issue(
-                    "ear_tags",
-                    "animal.slaughtered_once",
-                    f"耳标 {tag} 的动物已在条目 {seq} 屠宰",
-                    f"animal {tag} was already slaughtered (entry {seq})",
-                )
-            ]
+    held = ctx.unique_keys[unique.name]
+    for key in unique.keys(record):
+        if (seq := ctx.holder(held, key)) is not None:
+            zh, en = unique.message(record, key, seq)
+            return [Issue(unique.field, unique.rule, zh, en)]
     return []
 
 
-def _movement_timeline(record: Movement, ctx: BatchContext) -> list[Issue]:
-    return _not_before_birth("ear_tags", record.issue_date, record.ear_tags, ctx)
-
-
-def _slaughter_timeline(record: Slaughter, ctx: BatchContext) -> list[Issue]:
-    return _not_before_birth("ear_tags", record.date, record.ear_tags, ctx)
-
-
-# The checks of unique keys and of the animals' timeline, by record type: one dictionary
-# look-up per record instead of a chain of isinstance tests.
-def _pedigree_once(record: PedigreeAnimal, ctx: BatchContext) -> list[Issue]:
-    if (seq := ctx.holder(ctx.pedigree_seq, pedigree_key(record))) is None:
-        return []
-    book = record.herdbook or "-"
-    return [
-        Issue(
-            "registry_id",
-            "pedigree.duplicate_id",
-            f"系谱 {book} 中个体号 {record.registry_id} 已登记（条目 {seq}），修改请提交更正",
-            f"ID {record.registry_id} is already in herdbook {book} (entry {seq}); "
-            "send a correction",
-        )
-    ]
-
-
-def _phenotype_once(record: Phenotype, ctx: BatchContext) -> list[Issue]:
-    if (seq := ctx.holder(ctx.phenotype_seq, phenotype_key(record))) is None:
-        return []
-    return [
-        Issue(
-            "trait",
-            "phenotype.once_per_trait",
-            f"个体 {record.registry_id} 的性状 {record.trait} 已有记录（条目 {seq}），"
-            "修改请提交更正",
-            f"{record.registry_id} already has a {record.trait} record (entry {seq}); "
-            "send a correction",
-        )
-    ]
-
-
-_UNIQUE_KEYS: dict[type, Callable[[Any, BatchContext], list[Issue]]] = {
-    Premises: _premises_once,
-    Animal: _animal_once,
-    Movement: _certificate_once,
-    HerdReport: _herd_report_once,
-    Slaughter: _slaughtered_once,
-    PedigreeAnimal: _pedigree_once,
-    Phenotype: _phenotype_once,
-}
-_TIMELINE: dict[type, Callable[[Any, BatchContext], list[Issue]]] = {
-    Movement: _movement_timeline,
-    Slaughter: _slaughter_timeline,
-}
-
-
-def _unique_keys(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
-    check = _UNIQUE_KEYS.get(type(record))
-    return check(record, ctx) if check is not None else []
-
-
 def _timeline(record: AnyRecord, ctx: BatchContext) -> list[Issue]:
-    check = _TIMELINE.get(type(record))
-    return check(record, ctx) if check is not None else []
+    timeline = BY_NAME[record.kind].timeline
+    if timeline is None:
+        return []
+    return _not_before_birth(timeline.field, timeline.day(record), timeline.tags(record), ctx)
 
 
 def _may_submit(record: AnyRecord, ctx: BatchContext, who: Principal) -> list[Issue]:

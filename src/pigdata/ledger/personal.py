@@ -107,6 +107,26 @@ def has_personal(record: Mapping[str, Any]) -> bool:
     return next(record_paths(record), None) is not None
 
 
+class SaltPool:
+    """Salts for many values from few system calls: os.urandom drawn a block at a time.
+
+    Each salt is still fresh random bytes from the operating system's generator, used once;
+    a bulk file's hundreds of thousands of values need not cost a system call each.
+    """
+
+    def __init__(self, block: int = 64 * 1024) -> None:
+        self._block = block
+        self._bytes = b""
+        self._at = 0
+
+    def __call__(self, size: int) -> bytes:
+        if self._at + size > len(self._bytes):
+            self._bytes, self._at = os.urandom(max(self._block, size)), 0
+        salt = self._bytes[self._at : self._at + size]
+        self._at += size
+        return salt
+
+
 def seal(
     record: Mapping[str, Any], salt: Callable[[int], bytes] = os.urandom
 ) -> tuple[dict[str, Any], list[Sealed]]:

@@ -7,43 +7,17 @@ The same code serves ingest and `pigdata rebuild`, so a rebuild gives identical 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from pigdata.projections import (
-    animal,
-    herd_report,
-    herd_sums,
-    movement,
-    outbreak_report,
-    pedigree,
-    premises,
-    price_quote,
-    price_weeks,
-    slaughter,
-    trade,
-)
+from pigdata.projections import herd_sums, price_weeks
 from pigdata.projections._values import Row
+from pigdata.projections.kinds import ROW_BUILDERS
 from pigdata.store import tables as t
 from pigdata.store.bulk import insert_many
-
-RowBuilder = Callable[[int, Row], list[tuple[sa.Table, Row]]]
-
-ROW_BUILDERS: dict[str, RowBuilder] = {
-    "premises": premises.rows,
-    "animal": animal.rows,
-    "herd_report": herd_report.rows,
-    "movement": movement.rows,
-    "trade": trade.rows,
-    "slaughter": slaughter.rows,
-    "price_quote": price_quote.rows,
-    "outbreak_report": outbreak_report.rows,
-    "pedigree": pedigree.rows,
-    "phenotype": pedigree.phenotype_rows,
-}
 
 # A superseded entry's rows may sit in any of these; `corrections` keeps its history, and the
 # summaries (no entry_seq) are kept by their own module.

@@ -1,9 +1,11 @@
-"""The columnar movement lane decides, writes and projects exactly as the general path.
+"""Through the whole pipeline, the columnar path decides, writes and projects as the models do.
 
-Random batches of movements — plain rows, misspelt and broken rows, repeats, reused
+Random batches of every kind — plain rows, misspelt and broken rows, repeats, reused
 certificates, animals moved before birth, dates in the future, rows of other farms — go
-through the pipeline twice, on two copies of the same store: once with the lane, once
-without. Outcomes, the records in the ledger and every projection table must be equal.
+through the pipeline twice, on two copies of the same store: once parsed by the columnar
+path, once by the models alone. Outcomes, the records in the ledger and every projection
+table must be equal; and a file of valid rows of any kind is parsed wholly by the columnar
+path.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from test_quick import GOOD_TAGS, movement_values, plain_movements
+from pydantic import ValidationError
+from test_columnar import PLAIN, TAGS, bent_rows
 
 from pigdata.access.principal import ADMIN, Principal, Role
 from pigdata.config import Settings
-from pigdata.ingest import movement_lane
+from pigdata.domain.records import RECORD_TYPES
+from pigdata.ingest.columnar import parse_batch
 from pigdata.ingest.pipeline import IngestSummary, ingest_rows
 from pigdata.ingest.readers import SourceRow, read_file
 from pigdata.ingest.uploads import start_upload
@@ -54,7 +58,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     upgrade(engine)
     settings = Settings(database_url=f"sqlite:///{path}", archive_dir=folder / "archive")
     ingest(engine, settings, district())
-    ingest(engine, settings, [animal(GOOD_TAGS[1], "2024-06-01", FARM_A)])
+    ingest(engine, settings, [animal(TAGS[1], "2024-06-01", FARM_A)])
     ingest(engine, settings, [movement(STORED_CERTIFICATE, FARM_A, FARM_B, "2024-05-01")])
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -66,14 +70,18 @@ def _as_csv(values: dict[str, Any]) -> dict[str, Any]:
     # A CSV gives text: lists as "a;b", numbers as digits.
     out = {}
     for name, value in values.items():
-        out[name] = ";".join(map(str, value)) if isinstance(value, list) else str(value)
+        if isinstance(value, dict):
+            out[name] = value  # a correction's replacement: sent as a mapping
+        else:
+            out[name] = ";".join(map(str, value)) if isinstance(value, list) else str(value)
     return {k: v for k, v in out.items() if v != ""}
 
 
 @st.composite
 def batches(draw: st.DrawFn) -> list[dict[str, Any]]:
-    rows = draw(st.lists(st.one_of(plain_movements(), movement_values()), min_size=64, max_size=90))
-    rows = [_as_csv(r) for r in rows]
+    kinds = draw(st.lists(st.sampled_from(sorted(PLAIN)), min_size=1, max_size=3, unique=True))
+    one = st.sampled_from(kinds).flatmap(lambda k: st.one_of(PLAIN[k], bent_rows(k)))
+    rows = [_as_csv(r) for r in draw(st.lists(one, min_size=20, max_size=60))]
     for _ in range(draw(st.integers(0, 6))):  # repeats and reused certificates
         i, j = draw(st.integers(0, len(rows) - 1)), draw(st.integers(0, len(rows) - 1))
         if draw(st.booleans()):
@@ -173,7 +181,7 @@ def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     from_file=st.booleans(),
     kind_column=st.booleans(),
 )
-def test_the_lane_decides_as_the_general_path(
+def test_the_columnar_path_decides_as_the_models(
     template: Path,
     tmp_path_factory: pytest.TempPathFactory,
     rows: list[dict[str, Any]],
@@ -182,57 +190,74 @@ def test_the_lane_decides_as_the_general_path(
     kind_column: bool,
 ) -> None:
     folder = tmp_path_factory.mktemp("pair")
-    lane_db, general_db = folder / "lane.db", folder / "general.db"
-    shutil.copy(template, lane_db)
-    shutil.copy(template, general_db)
-    as_file = folder / "rows.csv" if from_file else None
-    source = _sources(rows, as_file, kind_column)
-    taken = (
-        sum(p is not None for p in movement_lane.parse(source))
-        if movement_lane.takes(source)
-        else 0
-    )
-    event(f"lane parsed {'all' if taken == len(rows) else 'some' if taken else 'none'} of the rows")
-    with_lane = _run(lane_db, rows, who, True, as_file, kind_column)
-    without = _run(general_db, rows, who, False, as_file, kind_column)
-    assert [(o.row_no, o.status, o.seq, o.issues) for o in with_lane.outcomes] == [
-        (o.row_no, o.status, o.seq, o.issues) for o in without.outcomes
+    columnar_db, model_db = folder / "columnar.db", folder / "model.db"
+    shutil.copy(template, columnar_db)
+    shutil.copy(template, model_db)
+    nested = any(isinstance(v, dict) for row in rows for v in row.values())
+    as_file = folder / "rows.csv" if from_file and not nested else None
+    columnar = _run(columnar_db, rows, who, True, as_file, kind_column)
+    models = _run(model_db, rows, who, False, as_file, kind_column)
+    taken = columnar.columnar
+    event(f"columnar parsed {'all' if taken == len(rows) else 'some' if taken else 'none'}")
+    assert models.columnar == 0
+    assert [(o.row_no, o.status, o.seq, o.issues) for o in columnar.outcomes] == [
+        (o.row_no, o.status, o.seq, o.issues) for o in models.outcomes
     ]
-    assert (with_lane.accepted, with_lane.rejected, with_lane.duplicates) == (
-        without.accepted,
-        without.rejected,
-        without.duplicates,
+    assert (columnar.accepted, columnar.rejected, columnar.duplicates) == (
+        models.accepted,
+        models.rejected,
+        models.duplicates,
     )
-    assert _ledger(lane_db) == _ledger(general_db)
-    assert _tables(lane_db) == _tables(general_db)
+    assert _ledger(columnar_db) == _ledger(model_db)
+    assert _tables(columnar_db) == _tables(model_db)
 
 
-def test_the_lane_takes_plain_csv_movements(template: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", sorted(set(PLAIN) - {"correction"}))
+def test_a_file_of_valid_rows_is_parsed_wholly_by_the_columnar_path(
+    kind: str, tmp_path: Path
+) -> None:
+    drawn: list[dict[str, Any]] = []
+
+    @settings(max_examples=200, database=None, deadline=None)
+    @given(PLAIN[kind])
+    def collect(values: dict[str, Any]) -> None:
+        if _valid(values):
+            drawn.append(_as_csv(values))
+
+    collect()
+    assert len(drawn) > 50
+    for as_file in (None, tmp_path / "rows.csv"):
+        source = _sources(drawn, as_file, kind_column=True)
+        summary = _parsed_only(source)
+        assert summary == len(drawn), f"{kind}: {summary} of {len(drawn)} rows taken"
+
+
+def _valid(values: dict[str, Any]) -> bool:
+    try:
+        RECORD_TYPES[values["kind"]].model_validate(_as_csv(values))
+    except ValidationError:
+        return False
+    return True
+
+
+def _parsed_only(source: list[SourceRow]) -> int:
+    return sum(p is not None for p in parse_batch(source))
+
+
+def test_the_pipeline_counts_the_rows_the_columnar_path_took(
+    template: Path, tmp_path: Path
+) -> None:
     rows = [
         _as_csv(
             movement(f"4001000{i:05d}", FARM_A, FARM_B, "2024-10-01", ear_tags=[f"1500153{i:08d}"])
         )
         for i in range(100)
     ]
-    source = [SourceRow("t.csv", i, dict(v)) for i, v in enumerate(rows, 2)]
-    assert movement_lane.takes(source)
-    assert all(p is not None for p in movement_lane.parse(source))
-    from_file = _sources(rows, tmp_path / "rows.csv")
-    assert from_file[0].layout is not None and movement_lane.takes(from_file)
-    assert all(p is not None for p in movement_lane.parse(from_file))
     db = tmp_path / "store.db"
     shutil.copy(template, db)
     summary = _run(db, rows, ADMIN, columnar=True, as_file=tmp_path / "rows.csv")
-    assert summary.accepted == 100
+    assert (summary.accepted, summary.columnar) == (100, 100)
     again = _run(db, rows, ADMIN, columnar=True)
-    assert (again.accepted, again.duplicates) == (0, 100)
-
-
-def test_a_short_or_mixed_batch_is_not_the_lanes() -> None:
-    plain = _as_csv(movement("400100000001", FARM_A, FARM_B, "2024-10-01"))
-    assert not movement_lane.takes([SourceRow("t.csv", 2, dict(plain))] * 10)
-    mixed = [SourceRow("t.csv", i, dict(plain)) for i in range(100)]
-    mixed[50] = SourceRow("t.csv", 52, {"kind": "premises", "code": FARM_A})
-    assert not movement_lane.takes(mixed)
-    overridden = [SourceRow("t.csv", i, {**plain, "override_reason": "x"}) for i in range(100)]
-    assert movement_lane.parse(overridden) == [None] * 100
+    assert (again.accepted, again.duplicates, again.columnar) == (0, 100, 100)
+    overridden = [{**row, "override_reason": "x"} for row in rows]
+    assert _parsed_only(_sources(overridden, None)) == 100  # a field like any other
