@@ -18,7 +18,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from test_quick import GOOD_TAGS, movement_values, plain_movements
 
 from pigdata.access.principal import ADMIN, Principal, Role
 from pigdata.config import Settings
@@ -33,7 +32,8 @@ from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
 
-from builders import FARM_A, FARM_B, TODAY, animal, district, ingest, movement, snapshot
+from tests.builders import FARM_A, FARM_B, TODAY, animal, district, ingest, movement, snapshot
+from tests.ingest.test_quick import GOOD_TAGS, movement_values, plain_movements
 
 STORED_CERTIFICATE = "300100000001"
 WHO = [

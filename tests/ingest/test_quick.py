@@ -22,7 +22,7 @@ from pigdata.ingest.quick import quick_movement
 from pigdata.ingest.readers import SourceRow
 from pigdata.ledger.entry import canonical_json, record_body
 
-from builders import FARM_A, FARM_B, FARM_SICHUAN, FARM_YONGCHUAN
+from tests.builders import FARM_A, FARM_B, FARM_SICHUAN, FARM_YONGCHUAN
 
 GOOD_TAGS = ["150015390000000", "150015390000001", "150011800000002"]
 BAD_TAGS = [
