@@ -30,13 +30,14 @@ import schemathesis
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).parent.parent))  # for tests.*
 
-from fuzzing import ROLES, fuzz, load_node
 from pigdata.api.background import served
 from pigdata.config import Settings
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
+
+from tests.fuzzing import ROLES, fuzz, load_node
 
 
 @contextmanager

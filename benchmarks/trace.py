@@ -39,8 +39,8 @@ from pigdata.store.bulk import insert_many
 from pigdata.store.engine import make_engine, write_transaction
 from pigdata.store.schema import upgrade
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "tests"))
-from builders import (
+sys.path.insert(0, str(Path(__file__).parent.parent))  # for tests.*
+from tests.builders import (
     FARM_A,
     FARM_B,
     MARKET,

@@ -15,11 +15,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import Engine, make_url
 
 from pigdata.config import Settings
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
+
+# No test has a wall-clock limit: hypothesis's per-example deadline would fail a correct
+# test on a busy machine.
+hypothesis_settings.register_profile("pigdata", deadline=None)
+hypothesis_settings.load_profile("pigdata")
 
 POSTGRES_URL = os.environ.get("PIGDATA_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"

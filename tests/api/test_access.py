@@ -11,7 +11,7 @@ from pigdata.access.principal import Role
 from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_YONGCHUAN,

@@ -13,7 +13,7 @@ from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.domain.records import KINDS
 
-from builders import district, ingest
+from tests.builders import district, ingest
 
 
 @pytest.fixture

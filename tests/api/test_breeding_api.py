@@ -14,7 +14,7 @@ from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.synth.herdbook import BOARS, SOWS, herdbook_records
 
-from builders import FARM_A, FARM_B, district, ingest
+from tests.builders import FARM_A, FARM_B, district, ingest
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pigdata.access.principal import Role
 from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 
-from builders import FARM_A, FARM_B, animal, district, herd_report, ingest, movement
+from tests.builders import FARM_A, FARM_B, animal, district, herd_report, ingest, movement
 
 OUT_OF_RANGE_DAYS = ["0001-01-01", "0001-01-07", "1899-12-31", "3000-01-01", "9999-12-31"]
 OUT_OF_RANGE_MONTHS = ["0000-01", "0001-01", "1899-12", "3000-01", "9999-12"]

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from pigdata.config import Settings
 from pigdata.domain.disclosure_rules import COMPLEMENTARY, DOMINANCE, MIN_CONTRIBUTORS
 
-from builders import bearer, herd_report, ingest, premises, slaughter
+from tests.builders import bearer, herd_report, ingest, premises, slaughter
 
 COUNTY = "500153"
 LONE = "500153001"  # one farm

@@ -18,12 +18,13 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
-from conftest import new_database
-from fuzzing import ROLES, fuzz, load_node
 from pigdata.api.background import served
 from pigdata.config import Settings
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
+
+from tests.conftest import new_database
+from tests.fuzzing import ROLES, fuzz, load_node
 
 EXAMPLES = 10  # generated cases per operation, beside the coverage phase's edge cases
 

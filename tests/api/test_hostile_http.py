@@ -12,14 +12,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from hostile import Shared, write_xlsx
 from pigdata.access.principal import Role
 from pigdata.access.tokens import create_token
 from pigdata.api.background import served
 from pigdata.config import Settings
 from pigdata.store import tables as t
 
-from builders import FARM_A, district, ingest
+from tests.builders import FARM_A, district, ingest
+from tests.hostile import Shared, write_xlsx
 
 BODY_LIMIT = 16_000
 HEADER = "ear_tag,species,breed,sex,birth_date,birth_premises\r\n"

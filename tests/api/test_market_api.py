@@ -11,7 +11,7 @@ from pigdata.cli.serve import load_demo
 from pigdata.config import Settings
 from pigdata.synth.spec import DemoSpec
 
-from builders import FARM_A, district, herd_report, ingest
+from tests.builders import FARM_A, district, herd_report, ingest
 
 
 def test_market_services_on_the_demo(engine: Engine, settings: Settings, server: str) -> None:

@@ -21,7 +21,7 @@ from pigdata.ledger.bundle import verify_bundle
 from pigdata.ledger.personal import ERASED
 from pigdata.store import tables as t
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_YONGCHUAN,

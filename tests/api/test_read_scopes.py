@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from pigdata.config import Settings
 from pigdata.synth.herdbook import herdbook_records
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     RONGCHANG_TOWN,

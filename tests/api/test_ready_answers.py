@@ -16,7 +16,7 @@ from pigdata.access.tokens import create_token
 from pigdata.api.background import served
 from pigdata.config import Settings
 
-from builders import FARM_A, FARM_B, district, herd_report, ingest
+from tests.builders import FARM_A, FARM_B, district, herd_report, ingest
 
 BREAKDOWN = "/api/v1/stats/regions/500153/breakdown"
 SENT_HEADERS = ("etag", "cache-control", "content-type", "content-length")

@@ -10,7 +10,7 @@ from pigdata.access.principal import Role
 from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 
-from builders import FARM_A, FARM_B, district, herd_report, ingest
+from tests.builders import FARM_A, FARM_B, district, herd_report, ingest
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import _alembic_config, upgrade
 
-from builders import FARM_A, district, ingest
+from tests.builders import FARM_A, district, ingest
 
 
 def client(server: str, token: str | None = None) -> httpx.Client:

@@ -6,10 +6,11 @@ import csv
 from pathlib import Path
 
 import numpy as np
-from tabular import tabular_a
 
 from pigdata.breeding.evaluation import Records, build_equations, evaluate
 from pigdata.breeding.pedigree import build_pedigree, from_indices
+
+from tests.breeding.tabular import tabular_a
 
 DATA = Path("/work/shared/data/breeding")
 

@@ -8,26 +8,15 @@ from pathlib import Path
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tabular import tabular_a
 
 from pigdata.breeding.inbreeding import colleau, inbreeding, meuwissen_luo
 from pigdata.breeding.pedigree import Pedigree, build_pedigree, from_indices
 from pigdata.breeding.relationship import a_inverse, kinship, relationships
 
+from tests.breeding.tabular import tabular_a
+from tests.strategies import pedigrees
+
 PIC = Path("/work/shared/data/breeding/pic_pedigree.csv")
-
-
-@st.composite
-def pedigrees(draw: st.DrawFn) -> tuple[list[int], list[int]]:
-    """Random parents-first pedigrees with few founders, so that inbreeding builds up."""
-    n = draw(st.integers(min_value=1, max_value=40))
-    sire, dam = [], []
-    for i in range(n):
-        choices = st.integers(min_value=-1, max_value=i - 1)
-        s, d = draw(choices), draw(choices)
-        sire.append(s)
-        dam.append(d)
-    return sire, dam
 
 
 @settings(max_examples=150, deadline=None)

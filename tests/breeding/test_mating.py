@@ -7,27 +7,18 @@ import itertools
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tabular import tabular_a
 
 from pigdata.breeding.mating import plan_matings
 from pigdata.breeding.pedigree import from_indices
 
-
-def _herd(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, int, int]:
-    founders = draw(st.integers(2, 6))
-    boars, sows = draw(st.integers(1, 3)), draw(st.integers(2, 6))
-    n = founders + boars + sows
-    sire, dam = [-1] * founders, [-1] * founders
-    for _ in range(boars + sows):  # the herd: offspring of founders (some share parents)
-        sire.append(draw(st.integers(-1, founders - 1)))
-        dam.append(draw(st.integers(-1, founders - 1)))
-    return np.array(sire), np.array(dam), n - boars - sows, boars
+from tests.breeding.tabular import tabular_a
+from tests.strategies import mating_herd
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_plan_is_the_least_related_allowed_pairing(data: st.DataObject) -> None:
-    sire, dam, first, nb = _herd(data.draw)
+    sire, dam, first, nb = mating_herd(data.draw)
     ped = from_indices(sire, dam)
     boars = np.arange(first, first + nb)
     sows = np.arange(first + nb, sire.size)

@@ -6,9 +6,10 @@ import csv
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from test_commands import run
 
 from pigdata.config import Settings
+
+from tests.cli.test_commands import run
 
 DATA = Path("/work/shared/data/breeding")
 

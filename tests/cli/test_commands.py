@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from pigdata.config import Settings
 from pigdata.store import tables as t
 
-from builders import FARM_A, FARM_B, district, ingest
+from tests.builders import FARM_A, FARM_B, district, ingest
 
 
 def run(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

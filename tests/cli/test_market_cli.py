@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_commands import run
-
 from pigdata.config import Settings
+
+from tests.cli.test_commands import run
 
 PRICES = Path("/work/shared/data/prices")
 

@@ -7,12 +7,12 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from test_commands import run
 
 from pigdata.config import Settings
 from pigdata.store import tables as t
 
-from builders import FARM_A, FARM_B, district, herd_report, ingest
+from tests.builders import FARM_A, FARM_B, district, herd_report, ingest
+from tests.cli.test_commands import run
 
 AUGUST_CAPACITY = ("stats", "capacity", "--region", "500153", "--month", "2024-08")
 

@@ -19,7 +19,16 @@ from pigdata.ingest.pipeline import IngestSummary
 from pigdata.services.intake import ingest_file
 from pigdata.synth import Breakage, broken_positions, movement_rows, write_csv
 
-from builders import FARM_A, FARM_B, FARM_YONGCHUAN, MARKET, SLAUGHTERHOUSE, TODAY, district, ingest
+from tests.builders import (
+    FARM_A,
+    FARM_B,
+    FARM_YONGCHUAN,
+    MARKET,
+    SLAUGHTERHOUSE,
+    TODAY,
+    district,
+    ingest,
+)
 
 ROWS, BROKEN = 1000, 50
 EXPECTED: dict[Breakage, tuple[set[str], set[str]]] = {  # rules, fields

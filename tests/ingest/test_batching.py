@@ -18,7 +18,7 @@ from pigdata.projections.rebuild import rebuild_projections
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     SLAUGHTERHOUSE,

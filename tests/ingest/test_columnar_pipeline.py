@@ -21,7 +21,6 @@ import sqlalchemy as sa
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
-from test_columnar import PLAIN, TAGS, bent_rows
 
 from pigdata.access.principal import ADMIN, Principal, Role
 from pigdata.config import Settings
@@ -37,7 +36,8 @@ from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
 
-from builders import FARM_A, FARM_B, TODAY, animal, district, ingest, movement, snapshot
+from tests.builders import FARM_A, FARM_B, TODAY, animal, district, ingest, movement, snapshot
+from tests.strategies import PLAIN, TAGS, bent_rows
 
 STORED_CERTIFICATE = "300100000001"
 WHO = [

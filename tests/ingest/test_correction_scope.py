@@ -22,7 +22,7 @@ from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.store import tables as t
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_SICHUAN,

@@ -20,7 +20,7 @@ from pigdata.access.tokens import create_token
 from pigdata.config import Settings
 from pigdata.csvout import FORMULA_TRIGGERS, neutralise, writer
 
-from builders import FARM_A, RONGCHANG_TOWN, district, ingest, movement, premises
+from tests.builders import FARM_A, RONGCHANG_TOWN, district, ingest, movement, premises
 
 # What an attacker puts into a cell. The readers strip a cell's surrounding blanks, so the
 # tab and carriage-return cases reach the files as the formula after them.

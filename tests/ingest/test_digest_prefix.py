@@ -22,7 +22,7 @@ from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import _alembic_config, upgrade
 
-from builders import FARM_A, FARM_B, district, ingest, movement
+from tests.builders import FARM_A, FARM_B, district, ingest, movement
 
 
 def _prefix_of(record: dict[str, object]) -> int:

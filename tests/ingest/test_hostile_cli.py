@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from hostile import Raw, Shared, write_xlsx
 from pigdata.config import Settings
 from pigdata.store import tables as t
 
-from builders import FARM_A, district, ingest
+from tests.builders import FARM_A, district, ingest
+from tests.hostile import Raw, Shared, write_xlsx
 
 ANIMAL_HEADER = ["ear_tag", "species", "breed", "sex", "birth_date", "birth_premises"]
 

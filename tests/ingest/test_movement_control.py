@@ -12,7 +12,7 @@ from pigdata.config import Settings
 from pigdata.ledger.entry import decode_entry
 from pigdata.store import tables as t
 
-from builders import NEIJIANG_TOWN, RONGCHANG_TOWN, ingest, issues_of, movement, premises
+from tests.builders import NEIJIANG_TOWN, RONGCHANG_TOWN, ingest, issues_of, movement, premises
 
 INFECTED, NEAR, MIDDLE, FAR = "5001530020", "5001530021", "5001530022", "5001530023"
 SICHUAN = "5110020020"

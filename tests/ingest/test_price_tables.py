@@ -14,7 +14,7 @@ from pigdata.ingest.price_tables import week_end
 from pigdata.services.intake import ingest_file
 from pigdata.store import tables as t
 
-from builders import TODAY
+from tests.builders import TODAY
 
 
 def test_week_end_is_the_last_of_seven_days_from_new_year() -> None:

@@ -16,7 +16,7 @@ from pigdata.ingest.headers import FIELD_ALIASES_ZH, field_for_header
 from pigdata.ingest.readers import UnreadableSource, infer_kind, read_file
 from pigdata.services.intake import ingest_file
 
-from builders import FARM_A, FARM_B, TODAY, district, ingest
+from tests.builders import FARM_A, FARM_B, TODAY, district, ingest
 
 EN = [
     "certificate_no",

@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from pigdata.config import Settings
 from pigdata.store import tables as t
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_SICHUAN,

@@ -23,7 +23,7 @@ from pigdata.projections.rebuild import rebuild_projections
 from pigdata.store import tables as t
 from pigdata.synth import movement_rows, write_csv
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_YONGCHUAN,

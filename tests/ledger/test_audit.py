@@ -20,8 +20,8 @@ from pigdata.ledger.note import Checkpoint, open_note
 from pigdata.projections.audit import audit
 from pigdata.store import tables as t
 
-from builders import FARM_A, FARM_B, district, herd_report, ingest, movement
-from independent import sigstore_verifies
+from tests.builders import FARM_A, FARM_B, district, herd_report, ingest, movement
+from tests.independent import sigstore_verifies
 
 
 def load(engine: Engine, settings: Settings) -> None:

@@ -16,7 +16,7 @@ from pigdata.ledger.audit import CHECKED_COLUMNS
 from pigdata.projections.audit import audit
 from pigdata.store import tables as t
 
-from builders import FARM_A, FARM_B, district, herd_report, ingest, issues_of, movement
+from tests.builders import FARM_A, FARM_B, district, herd_report, ingest, issues_of, movement
 
 E = t.ledger_entries
 

@@ -13,19 +13,8 @@ from pigdata.domain.records import record_adapter
 from pigdata.ledger.entry import ENTRY_VERSION, EntryEnvelope, canonical_json, record_body
 from pigdata.ledger.merkle import leaf_hash
 
-from builders import FARM_A, FARM_B, movement
-
-# What records are made of: strings, integers, booleans, lists and objects of them.
-json_values = st.recursive(
-    st.one_of(st.text(), st.integers(min_value=-(2**53) + 1, max_value=2**53 - 1), st.booleans()),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=5),
-        st.dictionaries(
-            st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=12), inner, max_size=5
-        ),
-    ),
-    max_leaves=25,
-)
+from tests.builders import FARM_A, FARM_B, movement
+from tests.strategies import json_values
 
 
 @given(json_values)

@@ -35,7 +35,10 @@ from pigdata.ledger.merkle import (
     verify_inclusion,
 )
 
-from independent import sigstore_verifies
+from tests.independent import sigstore_verifies
+from tests.strategies import hash_bits as bits
+from tests.strategies import salts
+from tests.strategies import tree_sizes as sizes
 
 INPUTS = [
     b"",
@@ -374,13 +377,6 @@ def test_root_of_100000_leaves_is_iterative_and_quick() -> None:
 
 
 # --- Random trees: proofs verify, and any tampering is refused --------------------------------
-
-sizes = st.one_of(
-    st.integers(1, 300),
-    st.sampled_from([1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 127, 128, 129, 255, 256, 257]),
-)
-salts = st.binary(max_size=16)
-bits = st.integers(0, 8 * HASH_SIZE - 1)
 
 
 @settings(max_examples=60, deadline=None)

@@ -14,7 +14,15 @@ from pigdata.ledger.keys import SignerKey
 from pigdata.projections.audit import audit
 from pigdata.store import tables as t
 
-from builders import FARM_B, RONGCHANG_TOWN, district, herd_report, ingest, issues_of, premises
+from tests.builders import (
+    FARM_B,
+    RONGCHANG_TOWN,
+    district,
+    herd_report,
+    ingest,
+    issues_of,
+    premises,
+)
 
 SIGNED_FARM = "5001530009"
 

@@ -49,7 +49,7 @@ from pigdata.ledger.witness import (
 from pigdata.store import tables as t
 from pigdata.store.engine import write_transaction
 
-from builders import FARM_A, district, herd_report, ingest
+from tests.builders import FARM_A, district, herd_report, ingest
 
 NOW = 1_764_028_800
 

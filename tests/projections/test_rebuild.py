@@ -12,7 +12,7 @@ from pigdata.config import Settings
 from pigdata.projections.rebuild import rebuild_projections
 from pigdata.store import tables as t
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     MARKET,

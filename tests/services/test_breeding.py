@@ -32,7 +32,7 @@ from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
 from pigdata.synth.herdbook import BOARS, SOWS, herdbook_records
 
-from builders import FARM_A, FARM_B, district, ingest, issues_of
+from tests.builders import FARM_A, FARM_B, district, ingest, issues_of
 
 DATA = Path("/work/shared/data/breeding")
 GOVERNMENT = Principal("rongchang", Role.government, "500153")

@@ -22,7 +22,7 @@ from pigdata.services.health.tracing import trace_contacts
 from pigdata.services.health.zoning import outbreak_zones
 from pigdata.services.scope import Forbidden
 
-from builders import RONGCHANG_TOWN, movement, premises
+from tests.builders import RONGCHANG_TOWN, movement, premises
 
 CENTRE = (29.40, 105.59)
 # (code, km north of the centre); a degree of latitude here is 110.85 km.
@@ -73,7 +73,7 @@ def network_records() -> list[dict[str, Any]]:
 
 @pytest.fixture
 def loaded(engine: Engine, settings: Settings) -> Engine:
-    from builders import ingest
+    from tests.builders import ingest
 
     summary = ingest(engine, settings, network_records())
     assert summary.rejected == 0, summary.rejections

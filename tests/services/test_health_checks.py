@@ -14,7 +14,7 @@ from pigdata.config import Settings
 from pigdata.services.health.overview import health_overview
 from pigdata.services.health.plausibility import Mismatch, check_month
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_YONGCHUAN,

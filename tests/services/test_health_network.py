@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from pigdata.services.health.contacts import MovementNetwork, TraceDirection
 
+from tests.strategies import network_movements
+
 DAY0 = date(2024, 1, 1)
 CODES = [f"50015300{i:02d}" for i in range(6)]
 
@@ -80,18 +82,6 @@ def with_vehicle_links(moves: list[Move]) -> list[Move]:
     return moves + links
 
 
-movements = st.lists(
-    st.tuples(
-        st.integers(0, 5),
-        st.integers(0, 5),
-        st.integers(0, 7),
-        st.integers(1, 9),
-        st.integers(0, 2),
-    ).filter(lambda m: m[0] != m[1]),
-    max_size=14,
-)
-
-
 def _network(moves: list[Move], vehicles: bool) -> MovementNetwork:
     origin = np.array([CODES[m[0]] for m in moves], dtype="<U10")
     dest = np.array([CODES[m[1]] for m in moves], dtype="<U10")
@@ -103,7 +93,7 @@ def _network(moves: list[Move], vehicles: bool) -> MovementNetwork:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    moves=movements,
+    moves=network_movements,
     index=st.integers(0, 5),
     first=st.integers(0, 7),
     span=st.integers(0, 7),

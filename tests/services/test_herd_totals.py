@@ -20,7 +20,7 @@ from pigdata.services.capacity import capacity_status
 from pigdata.services.production import FLOWS, INVENTORY, production_statistics
 from pigdata.store import tables as t
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_SICHUAN,
@@ -28,24 +28,16 @@ from builders import (
     MARKET,
     SLAUGHTERHOUSE,
     district,
-    herd_report,
     ingest,
     snapshot,
 )
+from tests.strategies import corrections, herd_reports
 
 PLACES = [FARM_A, FARM_B, FARM_YONGCHUAN, FARM_SICHUAN, SLAUGHTERHOUSE, MARKET]
 MONTHS = ["2024-01", "2024-02", "2024-03"]
 REGIONS = ["100000", "500000", "500100", "500153", "500118", "511000", "500153001"]
 
-counts = st.fixed_dictionaries({name: st.integers(0, 500) for name in HERD_COUNTS})
-reports = st.builds(
-    lambda at, month, values: herd_report(at, month, **values),
-    st.sampled_from(PLACES),
-    st.sampled_from(MONTHS),
-    counts,
-)
-# (index of an accepted report to correct, its replacement or None for a retraction)
-corrections = st.lists(st.tuples(st.integers(0, 30), st.one_of(st.none(), reports)), max_size=4)
+reports = herd_reports(PLACES, MONTHS)
 
 
 def _prefix(region: str) -> str:
@@ -104,7 +96,7 @@ def _check_parts(conn: Connection) -> None:
 @hypothesis_settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(added=st.lists(reports, max_size=12), fixes=corrections)
+@given(added=st.lists(reports, max_size=12), fixes=corrections(reports))
 def test_summary_answers_equal_the_raw_aggregate(
     engine: Engine, settings: Settings, added: list[dict[str, Any]], fixes: list[Any]
 ) -> None:

@@ -7,7 +7,6 @@ import itertools
 from datetime import date, timedelta
 
 import numpy as np
-from market_builders import NATIONAL_FILE, quote
 from sqlalchemy.engine import Engine
 
 from pigdata.access.principal import ADMIN
@@ -16,7 +15,8 @@ from pigdata.services.intake import ingest_file
 from pigdata.services.market.backtest import backtest_prices, score
 from pigdata.services.market.forecast import Series, fill_gaps, forecast_prices
 
-from builders import FARM_A, TODAY, district, herd_report, ingest
+from tests.builders import FARM_A, TODAY, district, herd_report, ingest
+from tests.services.market_builders import NATIONAL_FILE, quote
 
 
 def test_fill_gaps_interpolates_inside_and_holds_the_ends() -> None:

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from market_builders import quote, trade
 from sqlalchemy.engine import Engine
 
 from pigdata.config import Settings
@@ -17,7 +16,8 @@ from pigdata.projections import price_weeks
 from pigdata.services.market.price_index import BasePeriodEmpty, price_index
 from pigdata.store import tables as t
 
-from builders import MARKET, RONGCHANG_TOWN, district, ingest, premises
+from tests.builders import MARKET, RONGCHANG_TOWN, district, ingest, premises
+from tests.services.market_builders import quote, trade
 
 MARKET_2 = "5001530005"
 WEEK = [date(2024, 3, 3) + timedelta(weeks=k) for k in range(4)]  # Sundays

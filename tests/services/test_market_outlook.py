@@ -15,7 +15,7 @@ from pigdata.services.market.outlook import (
     supply_outlook,
 )
 
-from builders import FARM_A, district, herd_report, ingest
+from tests.builders import FARM_A, district, herd_report, ingest
 
 MONTHS = [f"{2023 + m // 12}-{m % 12 + 1:02d}" for m in range(14)]  # 2023-01 .. 2024-02
 DAYS_PER_MONTH = 365.25 / 12

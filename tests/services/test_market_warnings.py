@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-from market_builders import NATIONAL_FILE, quote, trade
 from sqlalchemy.engine import Engine
 
 from pigdata.access.principal import ADMIN
@@ -16,7 +15,8 @@ from pigdata.config import Settings
 from pigdata.services.intake import ingest_file
 from pigdata.services.market.warnings import downside_levels, price_warnings, run_lengths
 
-from builders import MARKET, RONGCHANG_TOWN, TODAY, district, ingest, premises
+from tests.builders import MARKET, RONGCHANG_TOWN, TODAY, district, ingest, premises
+from tests.services.market_builders import NATIONAL_FILE, quote, trade
 
 MARKET_2 = "5001530005"
 FIRST_SUNDAY = date(2024, 3, 3)

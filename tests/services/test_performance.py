@@ -14,7 +14,7 @@ from pigdata.config import Settings
 from pigdata.services.performance import farm_performance, region_performance
 from pigdata.services.scope import Forbidden
 
-from builders import FARM_A, FARM_B, RONGCHANG_TOWN, district, herd_report, ingest, premises
+from tests.builders import FARM_A, FARM_B, RONGCHANG_TOWN, district, herd_report, ingest, premises
 
 MORE = [f"500153{n:04d}" for n in range(101, 105)]  # four more farms in 昌元街道
 WEANED = {FARM_A: 200, FARM_B: 150, MORE[0]: 180, MORE[1]: 210, MORE[2]: 240, MORE[3]: 270}

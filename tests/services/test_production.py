@@ -19,7 +19,7 @@ from pigdata.services.production import production_statistics
 from pigdata.services.regional import InvalidQuery
 from pigdata.services.scope import Forbidden
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_SICHUAN,

@@ -18,7 +18,7 @@ from pigdata.services.drilldown import (
     region_history,
 )
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_SICHUAN,

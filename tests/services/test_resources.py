@@ -14,7 +14,7 @@ from pigdata.services.regional import InvalidQuery
 from pigdata.services.resources import regional_resources, set_farmland
 from pigdata.services.scope import Forbidden
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_YONGCHUAN,

@@ -29,7 +29,7 @@ from pigdata.services.trace import trace
 from pigdata.store import tables as t
 from pigdata.web import qr_svg
 
-from builders import (
+from tests.builders import (
     FARM_A,
     FARM_B,
     FARM_YONGCHUAN,

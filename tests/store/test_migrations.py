@@ -17,7 +17,7 @@ from pigdata.config import Settings
 from pigdata.store import tables as t
 from pigdata.store.schema import upgrade
 
-from builders import MARKET, YONGCHUAN_TOWN, district, ingest, premises
+from tests.builders import MARKET, YONGCHUAN_TOWN, district, ingest, premises
 
 VERSIONS = Path(__file__).parents[2] / "src" / "pigdata" / "store" / "migrations" / "versions"
 MARKET_YONGCHUAN = "5001180009"

@@ -11,10 +11,11 @@ from typing import Any
 
 import pytest
 
-from browsing import IN_CI
 from pigdata.domain import regions
 from pigdata.services.drilldown import drill_children
 from pigdata.web.display import map_codes, static_dir
+
+from tests.browsing import IN_CI
 
 ROOT = Path(__file__).parent.parent.parent
 MODULES = ROOT / "tools" / "web" / "node_modules"

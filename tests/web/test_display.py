@@ -20,9 +20,6 @@ import sqlalchemy as sa
 from playwright.sync_api import Browser, BrowserContext
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-import browsing
-from browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
-from conftest import BACKENDS, new_database
 from pigdata.api.background import served
 from pigdata.cli.serve import issue_demo_tokens, load_demo
 from pigdata.config import Settings
@@ -30,6 +27,10 @@ from pigdata.store import tables as t
 from pigdata.store.engine import make_engine
 from pigdata.store.schema import upgrade
 from pigdata.synth import DemoSpec
+
+from tests import browsing
+from tests.browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
+from tests.conftest import BACKENDS, new_database
 
 ROOT = Path(__file__).parent.parent.parent
 AXE = ROOT / "tools" / "web" / "node_modules" / "axe-core" / "axe.min.js"

@@ -16,8 +16,6 @@ import pytest
 from playwright.sync_api import Browser, Page, Route
 from sqlalchemy.engine import Engine
 
-import browsing
-from browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
 from pigdata.config import Settings
 from pigdata.domain.records import record_adapter
 from pigdata.ledger import merkle
@@ -25,7 +23,9 @@ from pigdata.ledger.entry import canonical_json, record_body
 from pigdata.ledger.keys import SignerKey
 from pigdata.ledger.note import Checkpoint, sign_note
 
-from builders import (
+from tests import browsing
+from tests.browsing import ARTIFACTS, CHROMIUM, IN_CI, chromium
+from tests.builders import (
     FARM_A,
     FARM_B,
     MARKET,

@@ -12,8 +12,9 @@ document from what it takes:
   only dependency that asks for the bearer scheme): a bad token is 401, and a role or scope
   that may not see or do it 403.
 
-What only some routes answer (404, 400, 409, 413, 415, 304 of a kept answer, CSV or
-GeoJSON) is declared on the route, with `problems(...)`, `KEPT` and `media(...)`.
+What only some routes answer (404, 400, 409, 413, 415, 304 of a kept answer, CSV) is
+declared on the route, with `problems(...)`, `KEPT` and `media(...)`; every 2xx answer with a
+body has a schema (tests/api/test_openapi_responses.py).
 """
 
 from __future__ import annotations
@@ -83,9 +84,17 @@ def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: problem(status) for status in statuses}
 
 
-def media(media_type: str, description: str = "OK") -> dict[int | str, dict[str, Any]]:
-    """Give a route's `responses=` for a 200 answer in another media type (CSV, GeoJSON)."""
-    return {200: {"description": description, "content": {media_type: {"schema": {}}}}}
+TEXT: dict[str, Any] = {"type": "string"}
+"""The schema of a text answer (CSV): one string, the whole body."""
+
+
+def media(
+    media_type: str, description: str = "OK", schema: dict[str, Any] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """Give a route's `responses=` for a 200 answer in another media type (CSV by default
+    text, with its schema)."""
+    content = {media_type: {"schema": TEXT if schema is None else schema}}
+    return {200: {"description": description, "content": content}}
 
 
 def _common(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:

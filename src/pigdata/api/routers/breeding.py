@@ -14,6 +14,7 @@ from pigdata.api.bounds import Offset
 from pigdata.api.deps import Conn, Who
 from pigdata.api.json_body import JsonBodyRoute
 from pigdata.api.params import OptionalYear
+from pigdata.api.wire import breeding as wire
 from pigdata.domain.records import Year
 
 # The breeding services pull in Numba and SciPy, which take seconds to import: they are
@@ -46,7 +47,7 @@ def _answer(call: Any, *args: Any, **kwargs: Any) -> Any:
     return _json(call(*args, **kwargs))
 
 
-@router.get("/herdbooks")
+@router.get("/herdbooks", response_model=list[wire.HerdbookSummary])
 def herdbooks(conn: Conn) -> Any:
     """Give every herdbook with its number of animals (public)."""
     from pigdata.services import breeding
@@ -54,7 +55,7 @@ def herdbooks(conn: Conn) -> Any:
     return _json(breeding.list_herdbooks(conn))
 
 
-@router.get("/check")
+@router.get("/check", response_model=wire.CheckReport)
 def check(conn: Conn, herdbook: HerdbookQuery = "") -> Any:
     """Give the pedigree checks of a herdbook (public: counts and IDs of faulty records)."""
     from pigdata.services import breeding
@@ -62,7 +63,7 @@ def check(conn: Conn, herdbook: HerdbookQuery = "") -> Any:
     return _answer(breeding.check_herdbook, conn, herdbook)
 
 
-@router.get("/inbreeding")
+@router.get("/inbreeding", response_model=wire.InbreedingReport)
 def inbreeding(
     conn: Conn,
     who: Who,
@@ -76,7 +77,7 @@ def inbreeding(
     return _answer(breeding.inbreeding_report, conn, who, herdbook, offset, limit)
 
 
-@router.get("/kinship")
+@router.get("/kinship", response_model=wire.KinshipReport)
 def kinship(
     conn: Conn,
     who: Who,
@@ -89,7 +90,7 @@ def kinship(
     return _answer(breeding.kinship_report, conn, who, id, herdbook)
 
 
-@router.get("/population")
+@router.get("/population", response_model=wire.PopulationReport)
 def population(conn: Conn, herdbook: HerdbookQuery = "", year: OptionalYear = None) -> Any:
     """Give Ne, the EAAP risk class, generation intervals and contributions (public)."""
     from pigdata.services import breeding
@@ -112,7 +113,7 @@ class EvaluationRequest(BaseModel):
     limit: int = Field(default=100, ge=1, le=100_000)
 
 
-@router.post("/evaluation")
+@router.post("/evaluation", response_model=wire.EvaluationReport)
 def evaluation(request: EvaluationRequest, conn: Conn, who: Who) -> Any:
     """Run animal-model BLUP (PCG) and give breeding values, best first."""
     from pigdata.services import breeding_plans
@@ -142,7 +143,7 @@ class MatingRequest(BaseModel):
     sows: list[str] | None = None
 
 
-@router.post("/mating-plan")
+@router.post("/mating-plan", response_model=wire.MatingPlanReport)
 def mating_plan(request: MatingRequest, conn: Conn, who: Who) -> Any:
     """Propose the least-kinship matings under NY/T 3451, with ΔF and Ne beside random mating."""
     from pigdata.services import breeding_plans

@@ -11,6 +11,7 @@ from pigdata.api.deps import Conn, Who
 from pigdata.api.openapi import problems
 from pigdata.api.params import OptionalDay, OptionalMonth
 from pigdata.api.problems import Problem
+from pigdata.api.wire import rows
 from pigdata.services import catalogue
 
 router = APIRouter(prefix="/api/v1", tags=["records"])
@@ -19,7 +20,7 @@ Limit = Annotated[int, Query(ge=1, le=catalogue.MAX_LIMIT)]
 Rows = list[dict[str, Any]]
 
 
-@router.get("/premises", responses=problems(404))
+@router.get("/premises", response_model=rows.many(rows.Premises), responses=problems(404))
 def list_premises(
     conn: Conn,
     who: Who,
@@ -34,7 +35,7 @@ def list_premises(
     )
 
 
-@router.get("/premises/{code}", responses=problems(404))
+@router.get("/premises/{code}", response_model=rows.Premises, responses=problems(404))
 def get_premises(code: str, conn: Conn, who: Who) -> dict[str, Any]:
     """Give one premises."""
     found = catalogue.get_premises(conn, who, code)
@@ -43,7 +44,7 @@ def get_premises(code: str, conn: Conn, who: Who) -> dict[str, Any]:
     return found
 
 
-@router.get("/animals/{ear_tag}", responses=problems(404))
+@router.get("/animals/{ear_tag}", response_model=rows.Animal, responses=problems(404))
 def get_animal(ear_tag: str, conn: Conn, who: Who) -> dict[str, Any]:
     """Give one animal by its ear tag."""
     found = catalogue.get_animal(conn, who, ear_tag)
@@ -52,7 +53,7 @@ def get_animal(ear_tag: str, conn: Conn, who: Who) -> dict[str, Any]:
     return found
 
 
-@router.get("/movements")
+@router.get("/movements", response_model=rows.many(rows.Movement))
 def list_movements(
     conn: Conn,
     who: Who,
@@ -68,7 +69,7 @@ def list_movements(
     )
 
 
-@router.get("/herd-reports")
+@router.get("/herd-reports", response_model=rows.many(rows.HerdReport))
 def list_herd_reports(
     conn: Conn,
     who: Who,
@@ -83,7 +84,7 @@ def list_herd_reports(
     )
 
 
-@router.get("/trades")
+@router.get("/trades", response_model=rows.many(rows.Trade))
 def list_trades(
     conn: Conn,
     who: Who,
@@ -99,7 +100,7 @@ def list_trades(
     )
 
 
-@router.get("/slaughters")
+@router.get("/slaughters", response_model=rows.many(rows.Slaughter))
 def list_slaughters(
     conn: Conn,
     who: Who,
@@ -115,7 +116,7 @@ def list_slaughters(
     )
 
 
-@router.get("/price-quotes")
+@router.get("/price-quotes", response_model=rows.many(rows.PriceQuote))
 def list_price_quotes(
     conn: Conn,
     who: Who,
@@ -132,7 +133,7 @@ def list_price_quotes(
     )
 
 
-@router.get("/outbreak-reports")
+@router.get("/outbreak-reports", response_model=rows.many(rows.OutbreakReport))
 def list_outbreak_reports(
     conn: Conn,
     who: Who,

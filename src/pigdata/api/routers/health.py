@@ -6,18 +6,28 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
+from pydantic import BaseModel
 
 from pigdata.api.deps import Conn, SettingsDep, Who
 from pigdata.api.openapi import media, problems
 from pigdata.api.params import MonthParam, OptionalDay
 from pigdata.api.problems import Problem
+from pigdata.api.wire.geojson import FeatureCollection, GeoJSONResponse
+from pigdata.domain.health_rules import ZoneRule
+from pigdata.domain.outbreaks import Outbreak
 from pigdata.ingest.pipeline import today_in
 from pigdata.services.health import tracing
 from pigdata.services.health.contacts import TraceDirection
-from pigdata.services.health.overview import health_overview
+from pigdata.services.health.overview import HealthOverview, health_overview
 from pigdata.services.health.plausibility import check_month
-from pigdata.services.health.zoning import OutbreakZones, outbreak_zones, zones_geojson
+from pigdata.services.health.zoning import (
+    InfectedPoint,
+    OutbreakZones,
+    ZonedPremises,
+    outbreak_zones,
+    zones_geojson,
+)
 from pigdata.services.scope import require_records_access
 
 router = APIRouter(prefix="/api/v1/animal-health", tags=["animal health"])
@@ -30,7 +40,7 @@ Days = Annotated[
 
 @router.get(
     "/trace/{premises}",
-    response_model=None,
+    response_model=tracing.TraceReport,
     responses={**media("text/csv", "the contacts as CSV (format=csv)"), **problems(404)},
 )
 def trace(
@@ -55,6 +65,18 @@ def trace(
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     return asdict(report)
+
+
+class Zones(BaseModel):
+    """An outbreak's zones: its infected points, how many premises are in each zone, and
+    (for government and admin callers) which."""
+
+    outbreak: Outbreak
+    rule: ZoneRule
+    active: bool
+    infected_points: list[InfectedPoint]
+    counts: dict[str, int]
+    premises: list[ZonedPremises]
 
 
 def _zones_json(z: OutbreakZones) -> dict[str, Any]:
@@ -86,7 +108,7 @@ def _zones_found(
 ZonesFound = Annotated[list[OutbreakZones], Depends(_zones_found)]
 
 
-@router.get("/zones", responses=problems(404))
+@router.get("/zones", response_model=list[Zones], responses=problems(404))
 def zones(found: ZonesFound) -> list[dict[str, Any]]:
     """Give the active outbreaks' zones on a day (`day`, default today) or one outbreak's
     (`outbreak`), with the premises inside for government and admin callers."""
@@ -95,15 +117,27 @@ def zones(found: ZonesFound) -> list[dict[str, Any]]:
 
 @router.get(
     "/zones.geojson",
-    response_class=JSONResponse,
-    responses={**media("application/geo+json", "a GeoJSON FeatureCollection"), **problems(404)},
+    response_class=GeoJSONResponse,
+    response_model=FeatureCollection,
+    responses={200: {"description": "a GeoJSON FeatureCollection"}, **problems(404)},
 )
-def zones_as_geojson(found: ZonesFound) -> JSONResponse:
+def zones_as_geojson(found: ZonesFound) -> GeoJSONResponse:
     """Give the same zones as a GeoJSON FeatureCollection (RFC 7946)."""
-    return JSONResponse(zones_geojson(found), media_type="application/geo+json")
+    return GeoJSONResponse(zones_geojson(found))
 
 
-@router.get("/plausibility")
+class Mismatch(BaseModel):
+    """A figure of a farm's month that does not add up: reported against expected."""
+
+    premises: str
+    month: str
+    rule: str
+    reported: int
+    expected: int
+    difference: int
+
+
+@router.get("/plausibility", response_model=list[Mismatch])
 def plausibility(
     conn: Conn,
     who: Who,
@@ -114,7 +148,7 @@ def plausibility(
     return [{**asdict(m), "difference": m.difference} for m in check_month(conn, who, month)]
 
 
-@router.get("/overview")
+@router.get("/overview", response_model=HealthOverview)
 def overview(conn: Conn, who: Who, settings: SettingsDep, day: OptionalDay = None) -> Any:
     """Give active zones, premises under restriction and movements blocked in the last week."""
     return asdict(health_overview(conn, who, day or today_in(settings.timezone)))

@@ -13,7 +13,7 @@ from typing import Annotated, Any, BinaryIO
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, RootModel
 from sqlalchemy.engine import Engine
 from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.types import Message
@@ -276,13 +276,21 @@ def _rejects_bytes(engine: Engine, upload_id: int) -> Iterator[bytes]:
             yield chunk.encode("utf-8")
 
 
+class Kinds(BaseModel):
+    kinds: list[str] = Field(description="the record kinds, each with a JSON Schema")
+
+
 @router.get("/schemas")
-def list_schemas() -> dict[str, list[str]]:
+def list_schemas() -> Kinds:
     """Give the record kinds; each has a JSON Schema at /api/v1/schemas/{kind}."""
-    return {"kinds": list(KINDS)}
+    return Kinds(kinds=list(KINDS))
 
 
-@router.get("/schemas/{kind}", responses=problems(404))
+class RecordSchema(RootModel[dict[str, Any]]):
+    """The JSON Schema (draft 2020-12) of one record kind, as pydantic writes it."""
+
+
+@router.get("/schemas/{kind}", response_model=RecordSchema, responses=problems(404))
 def get_schema(kind: str) -> dict[str, Any]:
     """Give the JSON Schema of one record kind."""
     model = RECORD_TYPES.get(kind)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
 
 from pigdata.access.principal import Role
 from pigdata.api.bounds import CheckpointSize, LedgerIndex, TreeSize
@@ -19,13 +20,25 @@ from pigdata.store import tables as t
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
 
 
+class Head(BaseModel):
+    size: int = Field(description="the number of entries")
+
+
 @router.get("/head")
-def head(conn: Conn) -> dict[str, int]:
+def head(conn: Conn) -> Head:
     """Give the number of entries in the ledger."""
-    return {"size": int(conn.execute(sa.select(t.ledger_head.c.size)).scalar() or 0)}
+    return Head(size=int(conn.execute(sa.select(t.ledger_head.c.size)).scalar() or 0))
 
 
-@router.get("/entries")
+class Entry(BaseModel):
+    seq: int
+    kind: str
+    entry: dict[str, Any] = Field(description="the entry bytes read as JSON (docs/ledger.md)")
+    entry_bytes_hex: str
+    leaf_hash: str = Field(description="hex")
+
+
+@router.get("/entries", response_model=list[Entry])
 def entries(
     conn: Conn,
     who: Who,
@@ -59,7 +72,17 @@ def _proof_problem(error: log.ProofError) -> Problem:
     return Problem(400, "Bad proof request", str(error))
 
 
-@router.get("/checkpoint", responses=problems(404))
+class SignedCheckpoint(BaseModel):
+    """A checkpoint as a C2SP signed note, with the cosignature lines of its witnesses."""
+
+    size: int
+    root_hash: str = Field(description="hex")
+    note: str
+    cosignatures: list[str]
+    signed_at: str
+
+
+@router.get("/checkpoint", response_model=SignedCheckpoint, responses=problems(404))
 def checkpoint(conn: Conn) -> dict[str, Any]:
     """Give the latest signed checkpoint (a C2SP signed note) with its witnesses' cosignatures."""
     latest = log.latest_checkpoint(conn)
@@ -68,7 +91,7 @@ def checkpoint(conn: Conn) -> dict[str, Any]:
     return {**latest, "root_hash": latest["root_hash"].hex()}
 
 
-@router.get("/checkpoints/{size}", responses=problems(404))
+@router.get("/checkpoints/{size}", response_model=SignedCheckpoint, responses=problems(404))
 def checkpoint_at(size: CheckpointSize, conn: Conn) -> dict[str, Any]:
     """Give the signed checkpoint of one tree size."""
     found = log.checkpoint_at(conn, size)
@@ -79,7 +102,17 @@ def checkpoint_at(size: CheckpointSize, conn: Conn) -> dict[str, Any]:
     return {**found, "root_hash": found["root_hash"].hex()}
 
 
-@router.get("/proof/inclusion", responses=problems(400, 404))
+class InclusionProof(BaseModel):
+    """RFC 9162 PATH(index, D[size]), leaf first; hashes in hex."""
+
+    index: int
+    size: int
+    leaf_hash: str
+    proof: list[str]
+    root_hash: str
+
+
+@router.get("/proof/inclusion", response_model=InclusionProof, responses=problems(400, 404))
 def inclusion_proof(
     conn: Conn,
     size: Annotated[TreeSize, Query(description="tree size the proof is for")],
@@ -123,7 +156,17 @@ def _index_of(conn: Conn, leaf_hash: str) -> int:
     return int(seq)
 
 
-@router.get("/proof/consistency", responses=problems(400))
+class ConsistencyProof(BaseModel):
+    """RFC 9162 PROOF(size1, D[size2]) with both roots; hashes in hex."""
+
+    size1: int
+    size2: int
+    proof: list[str]
+    root1: str
+    root2: str
+
+
+@router.get("/proof/consistency", response_model=ConsistencyProof, responses=problems(400))
 def consistency_proof(
     conn: Conn,
     size1: TreeSize,

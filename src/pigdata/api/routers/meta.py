@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Literal
 
 import sqlalchemy as sa
 from fastapi import APIRouter
@@ -21,21 +21,36 @@ from pigdata.store import tables as t
 router = APIRouter(tags=["meta"], route_class=JsonBodyRoute)
 
 
+class FrontDoor(BaseModel):
+    """The platform's name and version, and where its documents and collections are."""
+
+    name: str
+    version: str
+    docs: str
+    display: str
+    openapi: str
+    api: str
+
+
 @router.get("/")
-def index() -> dict[str, Any]:
+def index() -> FrontDoor:
     """Give the platform's name, version and where to go next."""
-    return {
-        "name": "pigdata",
-        "version": __version__,
-        "docs": "/docs",
-        "display": "/display",
-        "openapi": "/openapi.json",
-        "api": "/api/v1",
-    }
+    return FrontDoor(
+        name="pigdata",
+        version=__version__,
+        docs="/docs",
+        display="/display",
+        openapi="/openapi.json",
+        api="/api/v1",
+    )
+
+
+class Links(BaseModel):
+    links: dict[str, str] = Field(description="each collection's path, by name")
 
 
 @router.get("/api/v1")
-def api_index() -> dict[str, Any]:
+def api_index() -> Links:
     """Give the main collections of the API."""
     names = (
         "premises",
@@ -53,14 +68,19 @@ def api_index() -> dict[str, Any]:
         "ledger/head",
         "me",
     )
-    return {"links": {name: f"/api/v1/{name}" for name in names}}
+    return Links(links={name: f"/api/v1/{name}" for name in names})
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    ledger_size: int
 
 
 @router.get("/api/v1/health")
-def health(conn: Conn) -> dict[str, Any]:
+def health(conn: Conn) -> Health:
     """Tell whether the node can read its store, and the ledger size."""
     size = conn.execute(sa.select(t.ledger_head.c.size)).scalar()
-    return {"status": "ok", "ledger_size": int(size or 0)}
+    return Health(status="ok", ledger_size=int(size or 0))
 
 
 class PrincipalOut(BaseModel):

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from pigdata.api.answers import Kept
 from pigdata.api.deps import Conn, SettingsDep, Who
@@ -22,7 +23,21 @@ def _division(d: regions.Division) -> dict[str, Any]:
     return {"code": d.code, "name": d.name, "level": d.level.value, "parent": d.parent}
 
 
-@router.get("/regions/{code}", responses=problems(404))
+class Division(BaseModel):
+    code: str
+    name: str
+    level: regions.Level
+    parent: str | None
+
+
+class Region(Division):
+    """A division with its full name and the divisions above it, the province first."""
+
+    full_name: str
+    ancestors: list[Division]
+
+
+@router.get("/regions/{code}", response_model=Region, responses=problems(404))
 def get_region(code: str) -> dict[str, Any]:
     """Give a division: its name, level, full name and ancestors."""
     division = regions.require(code)
@@ -33,7 +48,7 @@ def get_region(code: str) -> dict[str, Any]:
     }
 
 
-@router.get("/regions/{code}/children", responses=problems(404))
+@router.get("/regions/{code}/children", response_model=list[Division], responses=problems(404))
 def get_children(code: str) -> list[dict[str, Any]]:
     """Give the divisions directly inside one."""
     return [_division(d) for d in regions.children(code)]

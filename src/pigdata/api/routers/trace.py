@@ -16,6 +16,7 @@ from pigdata.access.principal import Principal
 from pigdata.api.deps import ANONYMOUS, Conn, SettingsDep, Who
 from pigdata.api.openapi import problems
 from pigdata.api.problems import Problem
+from pigdata.api.wire.trace import AnimalTrace
 from pigdata.config import Settings
 from pigdata.ledger.bundle import BundleError, make_bundle
 from pigdata.ledger.node import node_signer
@@ -53,7 +54,13 @@ def bundle_for(
         return {"bundle": None, "bundle_error": str(error)}
 
 
-@router.get("/api/v1/trace/{ear_tag}", responses=problems(404))
+# Unset fields are left out: a bundle has `disclosures` only when some are disclosed.
+@router.get(
+    "/api/v1/trace/{ear_tag}",
+    response_model=AnimalTrace,
+    response_model_exclude_unset=True,
+    responses=problems(404),
+)
 def get_trace(ear_tag: str, conn: Conn, settings: SettingsDep, who: Who) -> dict[str, Any]:
     """Give an animal's life (public): birth, movements, markets, slaughter, and the proof
     bundle of the ledger entries behind them (docs/trace.md). With a token entitled to them,

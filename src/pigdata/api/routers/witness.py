@@ -34,7 +34,12 @@ class CosignatureIn(BaseModel):
     witness_key: str = Field(description="the witness's verifier key text, name+id+base64")
 
 
-@router.get("/key", responses=problems(404))
+class LogKey(BaseModel):
+    origin: str
+    verifier_key: str = Field(description="name+id+base64 (docs/checkpoints.md)")
+
+
+@router.get("/key", response_model=LogKey, responses=problems(404))
 def log_key(settings: SettingsDep) -> dict[str, str]:
     """Give the log's origin and verifier key (check it against one got out of band)."""
     signer = node_signer(settings, create=False)
@@ -43,7 +48,16 @@ def log_key(settings: SettingsDep) -> dict[str, str]:
     return {"origin": signer.origin, "verifier_key": signer.key.verifier().to_text()}
 
 
-@router.post("/cosignatures", status_code=201, responses=problems(404))
+class Cosigned(BaseModel):
+    """A witness's cosignature as stored: of which checkpoint, by whom, when."""
+
+    size: int
+    witness: str
+    key_id: str = Field(description="8 hex digits")
+    timestamp: int = Field(description="seconds since the epoch, as cosigned")
+
+
+@router.post("/cosignatures", response_model=Cosigned, status_code=201, responses=problems(404))
 def add_cosignature(body: CosignatureIn, engine: EngineDep, who: Who) -> dict[str, Any]:
     """Store a witness's cosignature of a checkpoint (admins and governments, i.e. the
     sub-centres). It must verify for that checkpoint; a witness's newer one replaces its older.
@@ -108,7 +122,20 @@ def _witness_key(text: str) -> VerifierKey:
     return key
 
 
-@router.get("/witnesses", responses=problems(404))
+class Cosigner(BaseModel):
+    witness: str
+    key_id: str
+    timestamp: int
+
+
+class Cosigners(BaseModel):
+    """Who cosigned the checkpoint of this size, by witness name."""
+
+    size: int
+    witnesses: list[Cosigner]
+
+
+@router.get("/witnesses", response_model=Cosigners, responses=problems(404))
 def witnesses(conn: Conn) -> dict[str, Any]:
     """Give who cosigned the latest checkpoint: witness name, key ID and timestamp."""
     c, k = t.checkpoints, t.cosignatures
