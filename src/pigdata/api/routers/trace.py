@@ -17,7 +17,7 @@ from pigdata.api.deps import ANONYMOUS, Conn, SettingsDep, Who
 from pigdata.api.openapi import problems
 from pigdata.api.problems import Problem
 from pigdata.config import Settings
-from pigdata.ledger.bundle import BundleError, make_bundle
+from pigdata.ledger.bundle_make import BundleError, make_bundle
 from pigdata.ledger.node import node_signer
 from pigdata.services.personal import entitled
 from pigdata.services.trace import canonical_tag, trace
