@@ -44,11 +44,13 @@ def _all_docs() -> str:
 
 
 def _rule_codes() -> set[str]:
-    """Give every rule code the sources name: Issue(field, RULE, ...), rule_error(RULE, ...)
-    and `rule=` of the platform's errors."""
+    """Give every rule code the sources name: Issue(field, RULE, ...), rule_error(RULE, ...),
+    `rule=` of the platform's errors, and the default `rule = RULE` of an error class."""
     found: set[str] = set()
     for path in (Path(__file__).parent.parent / "src" / "pigdata").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                found.update(_class_rule(node))
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
@@ -56,6 +58,21 @@ def _rule_codes() -> set[str]:
             if position is not None and len(node.args) > position:
                 found.update(_literal(node.args[position]))
             found.update(v for k in node.keywords if k.arg == "rule" for v in _literal(k.value))
+    return found
+
+
+def _class_rule(node: ast.ClassDef) -> set[str]:
+    """Give the rule a class sets in its body (`rule = "..."` or `rule: str = "..."`)."""
+    found: set[str] = set()
+    for statement in node.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "rule" for t in targets):
+            found.update(_literal(value))
     return found
 
 

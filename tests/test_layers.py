@@ -76,3 +76,17 @@ def test_a_package_without_a_layer_breaks_the_contract(tmp_path: Path) -> None:
     result = _lint(tmp_path)
     assert result.returncode == 1
     assert "pigdata.lake" in result.stdout
+
+
+def test_the_bundle_verifier_cannot_reach_the_store(tmp_path: Path) -> None:
+    copy = tmp_path / "pigdata"
+    shutil.copytree(
+        ROOT / "src" / "pigdata", copy, ignore=shutil.ignore_patterns("static", "__pycache__")
+    )
+    # The log reads the store: through it, the verifier would need a database to check a bundle.
+    verify = copy / "ledger" / "bundle_verify.py"
+    verify.write_text(verify.read_text(encoding="utf-8") + "\nimport pigdata.ledger.log\n")
+    result = _lint(tmp_path)
+    assert result.returncode == 1
+    assert "pigdata.ledger.bundle_verify is not allowed to import sqlalchemy" in result.stdout
+    assert "pigdata.ledger.bundle_verify -> pigdata.ledger.log" in result.stdout

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from sqlalchemy.engine import Engine
+from starlette.exceptions import HTTPException
 
 from pigdata.access.principal import Role
 from pigdata.access.tokens import create_token
+from pigdata.api import create_app
+from pigdata.api.problems import Problem
 from pigdata.config import Settings
 from pigdata.domain.records import KINDS
+from pigdata.errors import PigdataError
 
 from tests.builders import district, ingest
 
@@ -61,4 +67,33 @@ def test_regions(server: str) -> None:
     assert rongchang["name"] == "荣昌区" and rongchang["level"] == "county"
     assert [a["code"] for a in rongchang["ancestors"]] == ["500000", "500100"]
     assert len(httpx.get(f"{server}/api/v1/regions/500153/children").json()) == 21
-    assert httpx.get(f"{server}/api/v1/regions/500199").status_code == 404
+    unknown = httpx.get(f"{server}/api/v1/regions/500199")
+    assert unknown.status_code == 404
+    assert unknown.headers["content-type"] == "application/problem+json"
+    # Through the one handler of the platform's errors: the members it always had, and the rule.
+    assert unknown.json() == {
+        "type": "about:blank",
+        "title": "Unknown division",
+        "status": 404,
+        "detail": "行政区划代码 500199 不存在 / administrative division code 500199 does not exist",
+        "rule": "division.unknown",
+        "zh": "行政区划代码 500199 不存在",
+        "en": "administrative division code 500199 does not exist",
+    }
+
+
+def test_one_handler_answers_every_error_of_the_platform(tmp_path: Path) -> None:
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'handlers.db'}"))
+    handled = set(app.exception_handlers)
+    # No subclass of PigdataError has a handler of its own: their status, title and rule
+    # are the error's, so a new error needs no new handler.
+    assert {kind for kind in handled if issubclass(kind, PigdataError)} == {PigdataError}
+    # Besides it, the generic handler (a bug, 500) and the framework's own errors.
+    assert handled == {
+        PigdataError,
+        Exception,
+        Problem,
+        HTTPException,
+        RequestValidationError,
+        WebSocketRequestValidationError,
+    }

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from pigdata.config import Settings
-from pigdata.ledger.bundle import verify_bundle
+from pigdata.ledger.bundle_verify import verify_bundle
 from pigdata.ledger.personal import ERASED
 from pigdata.store import tables as t
 

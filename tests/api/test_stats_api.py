@@ -56,6 +56,9 @@ def test_bad_queries_are_problems(server: str, tokens: dict[str, str]) -> None:
         unknown = api.get("/api/v1/capacity", params={"region": "999999", "month": "2024-08"})
         malformed = api.get("/api/v1/capacity", params={"region": "500153", "month": "2024-8"})
     assert backwards.status_code == 422 and "from" in backwards.json()["detail"]
+    assert backwards.headers["content-type"] == "application/problem+json"
+    assert backwards.json()["title"] == "Invalid query"
+    assert backwards.json()["rule"] == "query.invalid"
     assert unknown.status_code == 404
     assert malformed.status_code == 422
 

@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 from pigdata.config import Settings
 from pigdata.domain.records import record_adapter
 from pigdata.ledger import log, merkle
-from pigdata.ledger.bundle import BundleError, make_bundle, verify_bundle
+from pigdata.ledger.bundle_make import BundleError, make_bundle
+from pigdata.ledger.bundle_verify import verify_bundle
 from pigdata.ledger.entry import canonical_json, record_body
 from pigdata.ledger.keys import Algorithm, SignerKey, VerifierKey
 from pigdata.ledger.node import node_signer

@@ -9,7 +9,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from pigdata.domain.regions import UnknownDivision
 from pigdata.errors import PigdataError
 
 PROBLEM_JSON = "application/problem+json"
@@ -33,7 +32,12 @@ def problem_response(status: int, title: str, detail: str, **extra: Any) -> JSON
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Answer every error of the app as problem details."""
+    """Answer every error of the app as problem details.
+
+    Every error the platform means to show has one handler, that of `PigdataError`, which
+    gives its status, title, rule and both texts; no subclass has a handler of its own. Any
+    other exception is a bug, answered 500 by the handler of `Exception`.
+    """
 
     @app.exception_handler(PigdataError)
     async def _pigdata(_: Request, exc: PigdataError) -> JSONResponse:
@@ -44,10 +48,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(_: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc.status, exc.title, exc.detail, **exc.extra)
-
-    @app.exception_handler(UnknownDivision)
-    async def _unknown_division(_: Request, exc: UnknownDivision) -> JSONResponse:
-        return problem_response(404, "Unknown division", str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

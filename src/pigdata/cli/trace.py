@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import orjson
 import typer
@@ -13,7 +13,9 @@ from sqlalchemy.engine import Connection
 
 from pigdata.cli._common import console, err, fail, open_store
 from pigdata.config import Settings, get_settings
-from pigdata.ledger.bundle import BundleError, BundleReport, make_bundle, verify_bundle
+from pigdata.ledger.bundle_format import Bundle
+from pigdata.ledger.bundle_make import BundleError, make_bundle
+from pigdata.ledger.bundle_verify import BundleReport, verify_bundle
 from pigdata.ledger.node import node_signer
 from pigdata.services.trace import trace
 from pigdata.web.timeline import events
@@ -67,9 +69,7 @@ def trace_command(
         )
 
 
-def _bundle(
-    conn: Connection, settings: Settings, seqs: list[int], disclose: bool
-) -> dict[str, Any]:
+def _bundle(conn: Connection, settings: Settings, seqs: list[int], disclose: bool) -> Bundle:
     signer = node_signer(settings, create=False)
     if signer is None:
         raise fail("节点尚无签名密钥，无法给出证明 / the node has no key: no proof to give")

@@ -26,7 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from pigdata.domain import codes
 from pigdata.domain.issues import rule_error
-from pigdata.domain.signing_keys import Algorithm, VerifierKey
+from pigdata.domain.signing_keys import Algorithm, KeyFormatError, VerifierKey
 
 # --- value types -------------------------------------------------------------------------
 
@@ -78,7 +78,7 @@ Longitude = Annotated[
 def _verifier_key(text: str) -> str:
     try:
         key = VerifierKey.parse(text)
-    except ValueError as error:
+    except KeyFormatError as error:
         raise rule_error(
             "signing_key.format",
             "签名公钥格式不正确（应为 名称+密钥ID+base64）",

@@ -29,6 +29,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from pigdata.errors import InvalidInput
+
 KEY_SIZE = 32  # Ed25519 public keys and seeds
 SIGNATURE_SIZE = 64  # Ed25519 signatures
 _PRIVATE_PREFIX = "PRIVATE+KEY+"
@@ -42,11 +44,10 @@ class Algorithm(IntEnum):
     COSIGNATURE_V1 = 0x04
 
 
-class KeyFormatError(ValueError):
+class KeyFormatError(InvalidInput):
     """A key name, key text or key file that is not in the signed-note format."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
+    rule = "signing_key.format"
 
 
 def is_valid_name(name: str) -> bool:

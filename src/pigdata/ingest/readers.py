@@ -126,7 +126,7 @@ class _TextRow(SourceRow):
         return self._shaper.layout
 
 
-class UnreadableSource(InvalidInput, ValueError):
+class UnreadableSource(InvalidInput):
     """A file that cannot be read at all (unknown format, bad encoding, no header)."""
 
     rule = "source.unreadable"

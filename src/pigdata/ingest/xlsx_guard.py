@@ -24,7 +24,7 @@ from pyexpat import ExpatError, ParserCreate
 
 import numpy as np
 
-from pigdata.errors import TooLarge
+from pigdata.errors import InvalidInput, TooLarge
 from pigdata.ingest.limits import InputLimits
 
 _BLOCK = 1 << 20
@@ -38,8 +38,19 @@ _ROW_NUMBER = re.compile(rb'\sr\s*=\s*["\'](\d{1,15})["\']')
 _TAG_ROOM = 512  # bytes of a row's start tag read for its number (spans, styles, heights)
 
 
-class UnreadableWorkbook(ValueError):
+class UnreadableWorkbook(InvalidInput):
     """A workbook that is not a readable XLSX file (the reader gives it its file name)."""
+
+    rule = "upload.unreadable"
+
+    def __init__(self, message: str) -> None:
+        # One "中文 / English" line; a few put the slash right after a full-width bracket.
+        zh, slash, en = message.partition(" / ")
+        if not slash:
+            zh, _, en = message.partition("/ ")
+        super().__init__(zh, en or zh)
+        # The reader puts the line after the file's name as it was written: keep it whole.
+        self.args = (message,)
 
 
 def check_workbook(path: Path, limits: InputLimits) -> None:

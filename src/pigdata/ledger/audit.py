@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 
 from pigdata.ledger import merkle, personal
 from pigdata.ledger.entry import canonical_json, decode_entry, digest_prefix
-from pigdata.ledger.keys import VerifierKey
+from pigdata.ledger.keys import KeyFormatError, VerifierKey
 from pigdata.ledger.note import Checkpoint, NoteError, open_note
 from pigdata.ledger.tiles import TILE_WIDTH, TileReader
 from pigdata.store import tables as t
@@ -240,7 +240,7 @@ def _vouch_holds(vouched: Any, canonical: bytes) -> bool:
     try:
         key = VerifierKey.parse(vouched["key"])
         return key.verify(canonical, base64.b64decode(vouched["signature"], validate=True))
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, KeyFormatError, ValueError):  # ValueError: not base64
         return False
 
 

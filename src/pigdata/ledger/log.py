@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from pigdata.errors import InvalidInput
 from pigdata.ledger import merkle
 from pigdata.ledger.keys import SignerKey
 from pigdata.ledger.note import Checkpoint, sign_note
@@ -19,8 +20,12 @@ from pigdata.ledger.tiles import TileReader
 from pigdata.store import tables as t
 
 
-class ProofError(ValueError):
+class ProofError(InvalidInput):
     """A proof asked for sizes or indexes the log cannot answer."""
+
+    status = 400
+    title = "Bad proof request"
+    rule = "proof.invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,7 @@ def _check_size(conn: Connection, size: int) -> None:
     current = ledger_size(conn)
     if not 0 < size <= current:
         raise ProofError(
-            f"树大小 {size} 不在 1..{current} 之内 / tree size {size} is not within 1..{current}"
+            f"树大小 {size} 不在 1..{current} 之内", f"tree size {size} is not within 1..{current}"
         )
 
 
@@ -63,7 +68,7 @@ def inclusion(conn: Connection, index: int, size: int) -> list[bytes]:
     """Give the inclusion proof of entry `index` in the tree of `size` entries."""
     _check_size(conn, size)
     if not 0 <= index < size:
-        raise ProofError(f"条目 {index} 不在树 {size} 中 / entry {index} is not in tree {size}")
+        raise ProofError(f"条目 {index} 不在树 {size} 中", f"entry {index} is not in tree {size}")
     return merkle.inclusion_proof(index, size, _subtree(TileReader(conn)))
 
 
@@ -72,7 +77,7 @@ def consistency(conn: Connection, size1: int, size2: int) -> list[bytes]:
     _check_size(conn, size2)
     if not 0 < size1 <= size2:
         raise ProofError(
-            f"大小 {size1} 应在 1..{size2} 之内 / size1 {size1} must be within 1..{size2}"
+            f"大小 {size1} 应在 1..{size2} 之内", f"size1 {size1} must be within 1..{size2}"
         )
     return merkle.consistency_proof(size1, size2, _subtree(TileReader(conn)))
 

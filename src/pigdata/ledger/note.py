@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from pigdata.errors import InvalidInput
 from pigdata.ledger.keys import (
     SIGNATURE_SIZE,
     Algorithm,
@@ -39,11 +40,10 @@ _COSIGNATURE_SIZE = _TIMESTAMP_SIZE + SIGNATURE_SIZE
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")  # ASCII digits, no sign, no leading zeros
 
 
-class NoteError(ValueError):
+class NoteError(InvalidInput):
     """A note, checkpoint or signature line that is malformed or does not verify."""
 
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(f"{zh} / {en}")
+    rule = "note.format"
 
 
 # ---------------------------------------------------------------------------------------------

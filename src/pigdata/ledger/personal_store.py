@@ -6,7 +6,6 @@ the audit need the records as they were sent, so they read them through here.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from pigdata.ledger import personal
+from pigdata.ledger.bundle_format import Disclosure, disclosure
 from pigdata.ledger.entry import decode_entry
 from pigdata.store import tables as t
 
@@ -47,7 +47,7 @@ def plain_records(
     ]
 
 
-def disclosures(conn: Connection, seqs: Iterable[int]) -> list[dict[str, Any]]:
+def disclosures(conn: Connection, seqs: Iterable[int]) -> list[Disclosure]:
     """Give the disclosures of these entries' personal values, for a proof bundle.
 
     Each is ``{"index", "path", "salt", "value"}``, the salt in standard base64: anyone can
@@ -63,11 +63,5 @@ def disclosures(conn: Connection, seqs: Iterable[int]) -> list[dict[str, Any]]:
         .order_by(p.c.seq, p.c.path)
     )
     return [
-        {
-            "index": row.seq,
-            "path": row.path,
-            "salt": base64.b64encode(bytes(row.salt)).decode("ascii"),
-            "value": row.value,
-        }
-        for row in conn.execute(query)
+        disclosure(row.seq, row.path, bytes(row.salt), row.value) for row in conn.execute(query)
     ]

@@ -4,7 +4,7 @@ This is what the QR code on a pack of pork opens, so it is public by design, unl
 record listings of `catalogue`: it gives each premises' name, type and township only, never
 its owner, and of a movement only its certificate, day, route and purpose (no carrier or
 vehicle). Each fact names the ledger entry (`seq`) it comes from, so that a proof bundle
-(`pigdata.ledger.bundle`) can show the facts are in the signed ledger.
+(`pigdata.ledger.bundle_make`) can show the facts are in the signed ledger.
 
 Markets: a movement whose destination is a market is a market visit. Trade records carry no
 ear tags, so the lots shown for a visit are those sold at that market on the movement's day

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -14,7 +13,6 @@ from pigdata.api.deps import Conn, EngineDep, Who
 from pigdata.api.json_body import JsonBodyRoute
 from pigdata.api.openapi import KEPT, problems
 from pigdata.api.params import MonthParam
-from pigdata.api.problems import Problem
 from pigdata.domain.capacity_zones import Bands
 from pigdata.domain.records import Count, Month
 from pigdata.services import capacity, disclosure, performance, resources
@@ -23,16 +21,6 @@ from pigdata.services.production import RegionProduction, production_statistics
 from pigdata.services.regional import InvalidQuery
 
 router = APIRouter(prefix="/api/v1", tags=["statistics"], route_class=JsonBodyRoute)
-
-T = TypeVar("T")
-
-
-def answer(call: Callable[[], T]) -> T:
-    """Give a service's answer; a query that breaks a rule becomes a 422 problem."""
-    try:
-        return call()
-    except InvalidQuery as error:
-        raise Problem(422, "Invalid query", str(error)) from error
 
 
 @router.get("/stats/production", responses=problems(404))
@@ -50,7 +38,7 @@ def production(
     `region` is a division code of any level or 100000 for the nation; with `parts=true` the
     divisions one level down come too.
     """
-    return answer(lambda: production_statistics(conn, who, region, first, last, by_part=parts))
+    return production_statistics(conn, who, region, first, last, by_part=parts)
 
 
 @router.get(
@@ -61,9 +49,7 @@ def capacity_status(conn: Conn, who: Who, kept: Kept, region: str, month: MonthP
     under disclosure control outside the caller's region)."""
     # kept while the store's version stands, which takes in the capacity settings
     key = ("capacity", region, month, disclosure.view_key(who, region))
-    return kept.answer(
-        conn, key, lambda: answer(lambda: capacity.capacity_status(conn, who, region, month))
-    )
+    return kept.answer(conn, key, lambda: capacity.capacity_status(conn, who, region, month))
 
 
 @router.get("/capacity/parts", response_model=PartsCapacity, responses={**KEPT, **problems(404)})
@@ -71,7 +57,7 @@ def capacity_of_parts(conn: Conn, who: Who, kept: Kept, region: str, month: Mont
     """Give the capacity zone in a month of each part of a region, for a map (public, under
     disclosure control outside the caller's region)."""
     key = ("capacity-parts", region, month, disclosure.view_key(who, region))
-    return kept.answer(conn, key, lambda: answer(lambda: parts_capacity(conn, who, region, month)))
+    return kept.answer(conn, key, lambda: parts_capacity(conn, who, region, month))
 
 
 class CapacitySettingIn(BaseModel):
@@ -102,15 +88,15 @@ class CapacitySettingIn(BaseModel):
 @router.get("/capacity/settings", responses=problems(404))
 def list_capacity_settings(conn: Conn, region: str) -> list[capacity.CapacitySetting]:
     """Give every version of a region's own capacity figures (public)."""
-    return answer(lambda: capacity.capacity_settings(conn, region))
+    return capacity.capacity_settings(conn, region)
 
 
 @router.put("/capacity/settings", status_code=204, responses=problems(404))
 def put_capacity_setting(body: CapacitySettingIn, engine: EngineDep, who: Who) -> None:
     """Set a region's normal holding and/or bands from a month on (admin, or its government)."""
-    setting = answer(body.to_setting)
+    setting = body.to_setting()
     with engine.begin() as conn:
-        answer(lambda: capacity.set_capacity(conn, who, setting))
+        capacity.set_capacity(conn, who, setting)
 
 
 Window = Annotated[int, Query(ge=1, le=performance.MAX_WINDOW, description="months")]
@@ -131,7 +117,7 @@ def farm_performance(
     farm's county unless `peers` names another region containing it; a group of fewer than
     5 farms is never shown.
     """
-    return answer(lambda: performance.farm_performance(conn, who, farm, month, window, peers))
+    return performance.farm_performance(conn, who, farm, month, window, peers)
 
 
 @router.get("/performance", responses=problems(404))
@@ -139,7 +125,7 @@ def region_performance(
     conn: Conn, who: Who, region: str, month: MonthParam, window: Window = 12
 ) -> performance.RegionPerformance:
     """Give every farm's figures in a region with the benchmarks (its government, admin)."""
-    return answer(lambda: performance.region_performance(conn, who, region, month, window))
+    return performance.region_performance(conn, who, region, month, window)
 
 
 @router.get("/resources", responses=problems(404))
@@ -149,7 +135,7 @@ def regional_resources(
     """Give a region's farms by size class, capacity in use, breeding stock by breed (native
     breeds on their own) and manure load in pig equivalents per hectare (public, under
     disclosure control outside the caller's region)."""
-    return answer(lambda: resources.regional_resources(conn, who, region, month))
+    return resources.regional_resources(conn, who, region, month)
 
 
 class FarmlandIn(BaseModel):
@@ -164,4 +150,4 @@ class FarmlandIn(BaseModel):
 def put_farmland(body: FarmlandIn, engine: EngineDep, who: Who) -> None:
     """Set a region's farmland (admin, or the region's government)."""
     with engine.begin() as conn:
-        answer(lambda: resources.set_farmland(conn, who, body.region, body.hectares, body.source))
+        resources.set_farmland(conn, who, body.region, body.hectares, body.source)

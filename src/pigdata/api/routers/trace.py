@@ -18,7 +18,7 @@ from pigdata.api.openapi import problems
 from pigdata.api.problems import Problem
 from pigdata.api.wire.trace import AnimalTrace
 from pigdata.config import Settings
-from pigdata.ledger.bundle import BundleError, make_bundle
+from pigdata.ledger.bundle_make import BundleError, make_bundle
 from pigdata.ledger.node import node_signer
 from pigdata.services.personal import entitled
 from pigdata.services.trace import canonical_tag, trace

@@ -1,111 +1,35 @@
-"""Proof bundles: ledger entries with their inclusion proofs and a signed, cosigned checkpoint.
+"""Verifying proof bundles offline: the checkpoint's signature, each entry's inclusion, the
+witnesses' cosignatures, the premises' signatures and any disclosures.
 
-In the spirit of C2SP tlog-proof, but for several entries under one checkpoint. A bundle is
-one JSON object (docs/trace.md):
-
-- ``origin``: the log's origin line;
-- ``log_key``: the log's verifier key text, as the node publishes it;
-- ``checkpoint``: the signed checkpoint note, with every witness cosignature line the node
-  holds for it;
-- ``size``: the checkpoint's tree size;
-- ``entries``: ``{"index", "entry", "proof"}`` each, the entry bytes and the proof's hashes
-  in standard base64, the proof being RFC 9162's PATH(index, D[size]);
-- ``disclosures`` (only in a bundle made for a reader entitled to them): ``{"index", "path",
-  "salt", "value"}`` each, a personal value and the salt of the entry's commitment to it
-  (`pigdata.ledger.personal`).
-
-`make_bundle` needs the store; `verify_bundle` needs nothing but the bundle (and, to trust
-the result, the log's key got some other way): SHA-256, Ed25519 and the pure functions of
-`merkle` and `note`. It never raises on a malformed bundle; it says what is wrong instead.
+`verify_bundle` needs nothing but the bundle (and, to trust the result, the log's key got
+some other way): SHA-256, Ed25519 and the pure functions of `merkle`, `note` and
+`personal`. It imports no store (an import-linter contract in pyproject.toml holds it to
+that), so that anyone can check a bundle with this module alone. It never raises on a
+malformed bundle; it says what is wrong instead. The format is `bundle_format`.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 import orjson
-import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
-from pigdata.ledger import log, merkle, personal
+from pigdata.ledger import merkle, personal
+from pigdata.ledger.bundle_format import BadEntry, ReadBundle, ReadEntry, b64, read_bundle, unb64
 from pigdata.ledger.entry import canonical_json
 from pigdata.ledger.keys import Algorithm, KeyFormatError, VerifierKey
 from pigdata.ledger.note import (
     Checkpoint,
     NoteError,
     SignatureLine,
-    add_cosignatures,
     open_checkpoint,
     split_note,
     verify_cosignature,
 )
-from pigdata.ledger.personal_store import disclosures
-from pigdata.store import tables as t
 
 ENTRY_FIELDS = frozenset({"received", "record", "submitter", "v", "vouched"})
-
-
-class BundleError(ValueError):
-    """The store cannot prove these entries (no signed checkpoint, or entries it lacks)."""
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def make_bundle(
-    conn: Connection, seqs: Iterable[int], log_key: VerifierKey, disclose: Iterable[int] = ()
-) -> dict[str, Any]:
-    """Give the proof bundle of these entries at the latest signed checkpoint.
-
-    `log_key` is the node's verifier key: the store keeps signatures, not the public key.
-    The personal values of the entries in `disclose` (those the reader is entitled to) go
-    in as disclosures. Raises BundleError if there is no checkpoint or an entry is not below
-    its size.
-    """
-    latest = log.latest_checkpoint(conn)
-    if latest is None:
-        raise BundleError("账本尚无签名检查点 / the ledger has no signed checkpoint yet")
-    note = latest["note"]
-    if latest["cosignatures"]:
-        note = add_cosignatures(note, latest["cosignatures"])
-    checkpoint = Checkpoint.parse(split_note(note)[0])
-    size = checkpoint.size
-    wanted = sorted(set(seqs))
-    outside = [seq for seq in wanted if not 0 <= seq < size]
-    if outside:
-        raise BundleError(
-            f"条目 {outside} 不在检查点（大小 {size}）中 / "
-            f"entries {outside} are not in the checkpoint of size {size}"
-        )
-    e = t.ledger_entries
-    stored = dict(conn.execute(sa.select(e.c.seq, e.c.entry).where(e.c.seq.in_(wanted))).all())
-    entries = [
-        {
-            "index": seq,
-            "entry": _b64(bytes(stored[seq])),
-            "proof": [_b64(h) for h in log.inclusion(conn, seq, size)],
-        }
-        for seq in wanted
-    ]
-    made: dict[str, Any] = {
-        "origin": checkpoint.origin,
-        "log_key": log_key.to_text(),
-        "checkpoint": note,
-        "size": size,
-        "entries": entries,
-    }
-    disclosed = disclosures(conn, set(disclose) & set(wanted))
-    if disclosed:
-        made["disclosures"] = disclosed
-    return made
-
-
-# --- Verifying ---------------------------------------------------------------------------------
 
 KeySource = Literal["given", "bundle"]
 WitnessStatus = Literal["verified", "failed", "missing", "unchecked"]
@@ -183,7 +107,7 @@ class BundleReport:
 
 
 def verify_bundle(
-    bundle: Any, log_key_text: str | None = None, witness_keys: Sequence[str] = ()
+    bundle: object, log_key_text: str | None = None, witness_keys: Sequence[str] = ()
 ) -> BundleReport:
     """Check a bundle offline: the checkpoint's signature, each entry's inclusion, witnesses.
 
@@ -195,22 +119,24 @@ def verify_bundle(
     problems: list[str] = []
     notes: list[str] = []
     source: KeySource = "given" if log_key_text is not None else "bundle"
-    if not isinstance(bundle, dict):
+    read = read_bundle(bundle)
+    if read is None:
         problems.append("证明包不是 JSON 对象 / the bundle is not a JSON object")
         return BundleReport(source, log_key_text, None, None, None, None, (), (), tuple(problems))
-    key = _log_key(bundle, log_key_text, problems, notes)
-    opened = _checkpoint(bundle, key, problems, notes) if key is not None else None
+    key = _log_key(read, log_key_text, problems, notes)
+    opened = _checkpoint(read, key, problems, notes) if key is not None else None
     checkpoint = opened[0] if opened else None
     witnesses = _witnesses(opened[1], key, witness_keys, problems) if opened and key else ()
-    disclosed = _disclosures(bundle.get("disclosures", []), problems)
-    entries = tuple(_entries(bundle.get("entries"), checkpoint, disclosed, problems))
+    problems.extend(read.disclosure_problems)
+    disclosed = _disclosed(read)
+    entries = tuple(_entries(read.entries, checkpoint, disclosed, problems))
     return BundleReport(
         key_source=source,
         log_key=key.to_text() if key is not None else None,
         signed_by=f"{key.name}+{key.key_id:08x}" if key and checkpoint else None,
         origin=checkpoint.origin if checkpoint else None,
         size=checkpoint.size if checkpoint else None,
-        root_hash=_b64(checkpoint.root_hash) if checkpoint else None,
+        root_hash=b64(checkpoint.root_hash) if checkpoint else None,
         entries=entries,
         witnesses=witnesses,
         problems=tuple(problems),
@@ -219,7 +145,7 @@ def verify_bundle(
 
 
 def _log_key(
-    bundle: dict[str, Any], given: str | None, problems: list[str], notes: list[str]
+    bundle: ReadBundle, given: str | None, problems: list[str], notes: list[str]
 ) -> VerifierKey | None:
     """Give the key to check the checkpoint with: the given one, else the bundle's own."""
     if given is None:
@@ -227,12 +153,12 @@ def _log_key(
             "使用证明包自带的日志公钥：请与节点公布的公钥核对 / used the bundle's own log key: "
             "compare it with the key the node publishes"
         )
-    elif bundle.get("log_key") != given:
+    elif bundle.log_key != given:
         notes.append(
             "证明包自带的日志公钥与给定的不同 / the bundle's log key differs from the given one"
         )
-    text = given if given is not None else bundle.get("log_key")
-    if not isinstance(text, str):
+    text = given if given is not None else bundle.log_key
+    if text is None:
         problems.append("缺少日志公钥 / no log key")
         return None
     return _parse_key(
@@ -241,11 +167,11 @@ def _log_key(
 
 
 def _checkpoint(
-    bundle: dict[str, Any], key: VerifierKey, problems: list[str], notes: list[str]
+    bundle: ReadBundle, key: VerifierKey, problems: list[str], notes: list[str]
 ) -> tuple[Checkpoint, str] | None:
     """Open the checkpoint with the log key alone (witness lines are checked one by one)."""
-    note = bundle.get("checkpoint")
-    if not isinstance(note, str):
+    note = bundle.checkpoint
+    if note is None:
         problems.append("缺少检查点 / no checkpoint")
         return None
     try:
@@ -254,12 +180,12 @@ def _checkpoint(
         problems.append(f"检查点签名无效 / the checkpoint does not verify: {error}")
         return None
     # The bundle's own size and origin are conveniences; a mismatch means it was altered.
-    if bundle.get("size") != checkpoint.size:
+    if bundle.size != checkpoint.size:
         problems.append(
-            f"证明包的 size {bundle.get('size')!r} 与检查点 {checkpoint.size} 不符 / "
+            f"证明包的 size {bundle.size!r} 与检查点 {checkpoint.size} 不符 / "
             "the bundle's size is not the checkpoint's"
         )
-    if bundle.get("origin") != checkpoint.origin:
+    if bundle.origin != checkpoint.origin:
         problems.append(
             "证明包的 origin 与检查点不符 / the bundle's origin is not the checkpoint's"
         )
@@ -329,34 +255,26 @@ def _cosignature(
 Disclosed = dict[int, dict[str, tuple[bytes, str]]]  # index → path → (salt, value)
 
 
-def _disclosures(raw: Any, problems: list[str]) -> Disclosed:
-    """Read the bundle's disclosures; each is checked against its entry's commitment later."""
+def _disclosed(bundle: ReadBundle) -> Disclosed:
+    """Give the bundle's disclosures by entry and path; each is checked against its entry's
+    commitment with the entry."""
     found: Disclosed = {}
-    if not isinstance(raw, list):
-        problems.append("disclosures 不是列表 / disclosures is not a list")
-        return found
-    for item in raw:
-        index = item.get("index") if isinstance(item, dict) else None
-        path = item.get("path") if isinstance(item, dict) else None
-        salt = _decode(item.get("salt")) if isinstance(item, dict) else None
-        value = item.get("value") if isinstance(item, dict) else None
-        if not (
-            isinstance(index, int) and isinstance(path, str) and salt and isinstance(value, str)
-        ):
-            problems.append("一项披露格式不对 / a disclosure is malformed")
-            continue
-        found.setdefault(index, {})[path] = (salt, value)
+    for item in bundle.disclosures:
+        found.setdefault(item.index, {})[item.path] = (item.salt, item.value)
     return found
 
 
 def _entries(
-    raw: Any, checkpoint: Checkpoint | None, disclosed: Disclosed, problems: list[str]
+    read: tuple[ReadEntry | BadEntry, ...] | None,
+    checkpoint: Checkpoint | None,
+    disclosed: Disclosed,
+    problems: list[str],
 ) -> list[EntryCheck]:
-    if not isinstance(raw, list) or not raw:
+    if read is None:
         # An empty bundle would "verify" while proving nothing anyone asked about.
         problems.append("证明包中没有条目 / the bundle holds no entries")
         return []
-    checks = [_entry(item, checkpoint, disclosed) for item in raw]
+    checks = [_entry(item, checkpoint, disclosed) for item in read]
     for check in checks:
         if check.problem:
             problems.append(f"条目 {check.index}: {check.problem}")
@@ -366,40 +284,23 @@ def _entries(
     return checks
 
 
-def _entry(item: Any, checkpoint: Checkpoint | None, disclosed: Disclosed) -> EntryCheck:
-    index = item.get("index") if isinstance(item, dict) else None
-    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-        return _bad_entry(None, "条目序号无效 / bad index")
-    data = _decode(item.get("entry"))
-    proof_items = item.get("proof")
-    proof = [_decode(p) for p in proof_items] if isinstance(proof_items, list) else None
-    if data is None or proof is None or any(p is None for p in proof):
-        return _bad_entry(index, "条目或证明的 base64 无效 / entry or proof is not base64")
-    leaf = merkle.leaf_hash(data)
+def _entry(
+    item: ReadEntry | BadEntry, checkpoint: Checkpoint | None, disclosed: Disclosed
+) -> EntryCheck:
+    if isinstance(item, BadEntry):
+        return EntryCheck(item.index, None, False, None, None, None, None, {}, None, item.problem)
+    leaf = merkle.leaf_hash(item.entry)
     included = checkpoint is not None and merkle.verify_inclusion(
-        leaf, index, checkpoint.size, [p for p in proof if p is not None], checkpoint.root_hash
+        leaf, item.index, checkpoint.size, list(item.proof), checkpoint.root_hash
     )
     problem = None
     if checkpoint is None:
         problem = "没有可信的检查点 / no verified checkpoint to check against"
     elif not included:
         problem = "包含证明不成立 / the inclusion proof does not lead to the checkpoint's root"
-    return _described(index, leaf, included, data, problem, disclosed.get(index, {}))
-
-
-def _bad_entry(index: int | None, problem: str) -> EntryCheck:
-    return EntryCheck(index, None, False, None, None, None, None, {}, None, problem)
-
-
-def _decode(text: Any) -> bytes | None:
-    """Give the bytes of canonical standard base64, or None (one value, one spelling)."""
-    if not isinstance(text, str):
-        return None
-    try:
-        data = base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError):
-        return None
-    return data if _b64(data) == text else None
+    return _described(
+        item.index, leaf, included, item.entry, problem, disclosed.get(item.index, {})
+    )
 
 
 def _described(
@@ -479,7 +380,7 @@ def _vouched(raw: Any, record: dict[str, Any] | None, opened: dict[str, str]) ->
         if personal.SIGNATURE_PATH not in opened or record is None or personal.sealed(record):
             return VouchCheck(premises, name, False, withheld=True)
         raw = {**raw, "signature": opened[personal.SIGNATURE_PATH]}
-    signature = _decode(raw.get("signature"))
+    signature = unb64(raw.get("signature"))
     valid = (
         record is not None
         and signature is not None
