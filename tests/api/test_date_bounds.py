@@ -128,7 +128,7 @@ def test_records_refuse_dates_before_1900(api: httpx.Client) -> None:
 def test_a_file_with_year_one_is_refused_on_both_ingest_paths(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
-    from cli.test_commands import run
+    from tests.cli.test_commands import run
 
     ingest(engine, settings, district())
     path = tmp_path / "moves.csv"

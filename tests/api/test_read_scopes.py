@@ -129,7 +129,7 @@ def test_health_overview_lists_restricted_premises_by_scope(
 def test_zones_on_the_command_line_by_token(
     engine: Engine, settings: Settings, zoned: dict[str, dict[str, str]]
 ) -> None:
-    from cli.test_commands import run
+    from tests.cli.test_commands import run
 
     token = zoned["yongchuan"]["Authorization"].removeprefix("Bearer ")
     done = run(settings, "health", "zones", "--day", "2024-06-20", "--token", token)

@@ -182,7 +182,7 @@ def test_a_farm_token_on_a_division_endpoint_gets_403(
 def test_the_command_line_sets_lifetimes_and_rotates(
     server: str, engine: Engine, settings: Settings
 ) -> None:
-    from cli.test_commands import run as pigdata
+    from tests.cli.test_commands import run as pigdata
 
     made = pigdata(
         settings, "token", "create", "--name", "ops", "--role", "admin", "--expires-in", "2"
@@ -215,7 +215,7 @@ def test_the_command_line_sets_lifetimes_and_rotates(
 def test_an_expired_token_is_refused_on_the_command_line(
     engine: Engine, settings: Settings
 ) -> None:
-    from cli.test_commands import run as pigdata
+    from tests.cli.test_commands import run as pigdata
 
     secret = create_token(engine, "late", Role.admin).secret
     age(engine, "late", "expires_at")

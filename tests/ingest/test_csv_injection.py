@@ -83,7 +83,7 @@ def carriers(text: str) -> list[str]:
 def test_the_rejects_file_over_http_and_the_command_line(
     server: str, engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
-    from cli.test_commands import run
+    from tests.cli.test_commands import run
 
     ingest(engine, settings, district())
     admin = create_token(engine, "admin", Role.admin).secret
@@ -109,7 +109,7 @@ def test_the_rejects_file_over_http_and_the_command_line(
 def test_the_contact_tracing_list_over_http_and_the_command_line(
     server: str, engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
-    from cli.test_commands import run
+    from tests.cli.test_commands import run
 
     names = HOSTILE[:4]
     places = [f"50015300{20 + n}" for n in range(len(names))]

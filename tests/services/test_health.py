@@ -176,7 +176,7 @@ def test_api_trace_csv_and_geojson(loaded: Engine, server: str) -> None:
 
 
 def test_command_line(loaded: Engine, settings: Settings, tmp_path: Path) -> None:
-    from cli.test_commands import run
+    from tests.cli.test_commands import run
 
     out = tmp_path / "contacts.csv"
     done = run(
