@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from pigdata.cli._common import console, err, fail, open_store
 from pigdata.config import Settings, get_settings
 from pigdata.ledger.bundle_format import Bundle
-from pigdata.ledger.bundle_make import BundleError, make_bundle
+from pigdata.ledger.bundle_make import make_bundle
 from pigdata.ledger.bundle_verify import BundleReport, verify_bundle
 from pigdata.ledger.node import node_signer
 from pigdata.services.trace import trace
@@ -73,10 +73,7 @@ def _bundle(conn: Connection, settings: Settings, seqs: list[int], disclose: boo
     signer = node_signer(settings, create=False)
     if signer is None:
         raise fail("节点尚无签名密钥，无法给出证明 / the node has no key: no proof to give")
-    try:
-        return make_bundle(conn, seqs, signer.key.verifier(), seqs if disclose else ())
-    except BundleError as error:
-        raise fail(str(error)) from error
+    return make_bundle(conn, seqs, signer.key.verifier(), seqs if disclose else ())
 
 
 def verify_proof(

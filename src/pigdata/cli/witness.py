@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from pigdata import errors
-from pigdata.cli._common import console, err, fail
+from pigdata.cli._common import console, err
 from pigdata.ledger.keys import (
     Algorithm,
     KeyFormatError,
@@ -54,16 +54,13 @@ def init(
     key_file: Annotated[Path, typer.Option(help="where to keep the witness's private key")],
 ) -> None:
     """Make the witness's cosignature key if it has none, and print its verifier key."""
-    try:
-        if key_file.exists():
-            key = _load_witness_key(key_file)
-            console.print(f"key exists: {key_file}", markup=False)
-        else:
-            key = SignerKey.generate(name, Algorithm.COSIGNATURE_V1)
-            save_signer(key, key_file)
-            console.print(f"made a new witness key: {key_file}", markup=False)
-    except KeyFormatError as error:
-        raise fail(str(error)) from error
+    if key_file.exists():
+        key = _load_witness_key(key_file)
+        console.print(f"key exists: {key_file}", markup=False)
+    else:
+        key = SignerKey.generate(name, Algorithm.COSIGNATURE_V1)
+        save_signer(key, key_file)
+        console.print(f"made a new witness key: {key_file}", markup=False)
     console.out(key.verifier().to_text())
 
 
@@ -89,11 +86,9 @@ def run(
 ) -> None:
     """Fetch the node's latest checkpoint, check it extends the last one cosigned, cosign it
     and post the cosignature back. Exits 2 on a split view, rollback or inconsistency."""
-    try:
-        log = VerifierKey.parse(log_key.strip())
-        witness = _load_witness_key(key_file)
-    except KeyFormatError as error:
-        raise fail(str(error)) from error
+    # A malformed key (KeyFormatError) reaches the command line's one error handler too.
+    log = VerifierKey.parse(log_key.strip())
+    witness = _load_witness_key(key_file)
     # A node that cannot be asked (FetchError) or a state file that cannot be read (StateError)
     # reaches the command line's one error handler, which prints it and exits 1.
     with locked(state), httpx.Client(base_url=url, timeout=_TIMEOUT) as client:
