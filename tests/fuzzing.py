@@ -122,7 +122,8 @@ def fuzz(
     ]
     if secret is not None:
         command += ["--header", f"Authorization: Bearer {secret}"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # Run in the scratch folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=folder)
     output = done.stdout + done.stderr
     if not report.exists():
         raise RuntimeError(f"schemathesis wrote no report (exit {done.returncode}):\n{output}")
