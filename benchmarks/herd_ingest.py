@@ -86,7 +86,12 @@ def raw_insert(engine: Engine, rows: list[dict[str, Any]]) -> Rate:
 
 
 def measure(backend: str, url: str, folder: Path, farm_count: int, months: int) -> str:
-    settings = Settings(database_url=url, archive_dir=folder / "archive", batch_size=BATCH)
+    settings = Settings(
+        database_url=url,
+        archive_dir=folder / "archive",
+        key_file=folder / "keys" / "node.key",  # the run's own key, not one in the cwd
+        batch_size=BATCH,
+    )
     engine = make_engine(url)
     upgrade(engine)
     premises = farms(farm_count)

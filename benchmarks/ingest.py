@@ -150,7 +150,12 @@ def raw_insert(engine: Engine, table: sa.Table, rows: list[tuple[Any, ...]]) -> 
 
 def prepared(url: str, folder: Path, premises: list[dict[str, Any]]) -> tuple[Engine, Settings]:
     """Give a migrated store at url holding the premises the benchmark's records name."""
-    settings = Settings(database_url=url, archive_dir=folder / "archive", batch_size=BATCH)
+    settings = Settings(
+        database_url=url,
+        archive_dir=folder / "archive",
+        key_file=folder / "keys" / "node.key",  # the run's own key, not one in the cwd
+        batch_size=BATCH,
+    )
     engine = make_engine(url)
     upgrade(engine)
     for start in range(0, len(premises), BATCH):

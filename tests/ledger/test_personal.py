@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pigdata.ledger import personal
+from pigdata.ledger.entry import canonical_json
 
 names = st.text(min_size=1, max_size=40)
 
@@ -49,3 +51,38 @@ def test_fresh_salts_make_equal_values_unlinkable() -> None:
     first = personal.seal({"kind": "movement", "carrier": "李四"})[0]
     second = personal.seal({"kind": "movement", "carrier": "李四"})[0]
     assert first["carrier"] != second["carrier"]
+
+
+def _counting_salts() -> Callable[[int], bytes]:
+    counter = iter(range(1 << 30))
+    return lambda size: next(counter).to_bytes(size, "big")
+
+
+# Texts that look like the record's own keys and values, quotes and escapes included.
+tricky = st.text(alphabet='",:{}\\\n carierowhd李四', max_size=20)
+
+
+@given(
+    kind=st.sampled_from(["movement", "premises"]),
+    value=tricky,
+    others=st.dictionaries(st.sampled_from(["a", "note", "z", "carrier_x"]), tricky, max_size=3),
+)
+def test_sealing_in_place_gives_the_bytes_of_the_sealed_record(
+    kind: str, value: str, others: dict[str, str]
+) -> None:
+    name = personal.PERSONAL_FIELDS[kind][0]
+    record: dict[str, Any] = {**others, "kind": kind, name: value}
+    # The values that look like the personal one come first, to lure a byte search.
+    for other in list(others):
+        record[other] = record[other] or value
+    in_place = personal.seal_canonical(record, canonical_json(record), _counting_salts())
+    committed, sealed = personal.seal(record, _counting_salts())
+    assert in_place is not None
+    assert in_place[0] == canonical_json(committed)
+    assert in_place[1] == sealed
+
+
+def test_a_correction_is_sealed_whole() -> None:
+    move = {"kind": "movement", "carrier": "李四"}
+    record = {"kind": "correction", "supersedes": 1, "reason": "r", "replacement": move}
+    assert personal.seal_canonical(record, canonical_json(record)) is None

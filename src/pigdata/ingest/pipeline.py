@@ -281,13 +281,18 @@ class _Batch:
         """
         if not personal.has_personal(body):
             return canonical, vouched
-        committed, sealed = personal.seal(body, self.salts)
+        in_place = personal.seal_canonical(body, canonical, self.salts)
+        if in_place is not None:
+            record_bytes, sealed = in_place
+        else:
+            committed, sealed = personal.seal(body, self.salts)
+            record_bytes = canonical_json(committed)
         if vouched is not None:
             signature = personal.seal_signature(vouched["signature"], self.salts)
             sealed.append(signature)
             vouched = {**vouched, "signature": signature.commitment}
         self.personal_rows.extend((seq, s.path, s.salt, s.value) for s in sealed)
-        return canonical_json(committed), vouched
+        return record_bytes, vouched
 
     def reject(self, candidate: _Candidate, issues: list[Issue]) -> None:
         first = issues[0]

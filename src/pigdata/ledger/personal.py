@@ -31,6 +31,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 # Fields holding a natural person's name, by record kind.
 PERSONAL_FIELDS: Mapping[str, tuple[str, ...]] = {
     "movement": ("carrier",),
@@ -109,6 +111,9 @@ def sealed(record: Mapping[str, Any]) -> bool:
 
 def has_personal(record: Mapping[str, Any]) -> bool:
     """Tell whether a record body carries any personal value."""
+    kind = record.get("kind")
+    if kind != "correction":  # the common case: the record's own fields only
+        return any(name in record for name in PERSONAL_FIELDS.get(str(kind), ()))
     return next(record_paths(record), None) is not None
 
 
@@ -152,6 +157,45 @@ def seal(
     ]
     committed = _replaced(record, {s.path: s.commitment for s in sealed})
     return committed, sealed
+
+
+def seal_canonical(
+    record: Mapping[str, Any], canonical: bytes, salt: Callable[[int], bytes] = os.urandom
+) -> tuple[bytes, list[Sealed]] | None:
+    """Give a record's canonical bytes with its own personal values sealed, and the values.
+
+    The same bytes as the canonical JSON of `seal(record)[0]`, made by replacing each
+    value's bytes in place rather than encoding the record a second time. In canonical JSON
+    a key's opening quote follows `{` or `,` and is never escaped, which no text inside a
+    string can give, so `,"carrier":` marks the field itself. None for a correction, whose
+    personal values sit in its replacement: the caller seals and encodes it whole.
+    """
+    kind = record.get("kind")
+    if kind == "correction":
+        return None
+    sealed: list[Sealed] = []
+    for name, path in _TOP_PATHS.get(str(kind), ()):
+        if name not in record:
+            continue
+        one = Sealed(path, salt(SALT_BYTES), str(record[name]))
+        key = b'"' + name.encode() + b'":'
+        value = _json_text(one.value)
+        for opener in (b",", b"{"):
+            at = canonical.find(opener + key + value)
+            if at >= 0:
+                start = at + 1 + len(key)
+                commitment_json = b'"' + one.commitment.encode() + b'"'
+                canonical = canonical[:start] + commitment_json + canonical[start + len(value) :]
+                break
+        else:  # the bytes are not this record's canonical form: nothing to seal by
+            raise ValueError(f"{name} not found in the record's canonical bytes")
+        sealed.append(one)
+    return canonical, sealed
+
+
+def _json_text(value: str) -> bytes:
+    # A string's canonical JSON, as pigdata.ledger.entry.canonical_json gives it.
+    return orjson.dumps(value)
 
 
 def seal_value(path: str, value: str, salt: Callable[[int], bytes] = os.urandom) -> Sealed:
