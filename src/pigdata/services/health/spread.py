@@ -156,21 +156,23 @@ def _require_official(conn: Connection, who: Principal, code: str) -> None:
 
 
 @dataclass(frozen=True)
-class _Movements:
+class WindowMovements:
+    """The movements of an estimate's window: codes, days after the index day, heads."""
+
     origin: list[str]
     destination: list[str]
     day: IntArray  # days after the index day
     head: IntArray
 
 
-def _load_movements(conn: Connection, first: date, until: date) -> _Movements:
+def _load_movements(conn: Connection, first: date, until: date) -> WindowMovements:
     m = t.movements
     query = sa.select(m.c.origin, m.c.destination, m.c.issue_date, m.c.head_count).where(
         m.c.issue_date.between(first, until)
     )
     rows = conn.execute(query).all()
     start = first.toordinal()
-    return _Movements(
+    return WindowMovements(
         [r[0] for r in rows],
         [r[1] for r in rows],
         np.array([_ordinal(r[2]) - start for r in rows], dtype=np.int64),
@@ -187,13 +189,22 @@ def _network(
 ) -> tuple[list[str], SpreadNetwork]:
     """Give the codes of the herds at risk and the network among them."""
     moves = _load_movements(conn, first, until)
-    points = load_points(conn)
+    return network_at_risk(index, moves, load_points(conn), rule, (until - first).days + 1)
+
+
+def network_at_risk(
+    index: str, moves: WindowMovements, points: PremisesPoints, rule: SpreadRule, horizon: int
+) -> tuple[list[str], SpreadNetwork]:
+    """Give the codes of the herds some chain could reach from `index`, and the network
+    among them over `horizon` days."""
     codes = np.unique(np.array([*points.codes.tolist(), *moves.origin, *moves.destination]))
     src = np.searchsorted(codes, np.array(moves.origin, dtype=codes.dtype)).astype(np.int64)
     dst = np.searchsorted(codes, np.array(moves.destination, dtype=codes.dtype)).astype(np.int64)
     point_of = np.full(codes.size, -1, dtype=np.int64)
     point_of[np.searchsorted(codes, points.codes)] = np.arange(points.codes.size)
     start = int(np.searchsorted(codes, index))
+    if start >= codes.size or codes[start] != index:
+        raise UnknownPremises(index)
     kept, pairs = _at_risk(start, src, dst, points, point_of, codes, rule)
     local_of = np.full(codes.size, -1, dtype=np.int64)
     local_of[kept] = np.arange(kept.size)
@@ -207,7 +218,7 @@ def _network(
     net = SpreadNetwork.build(
         herds=int(kept.size),
         index=int(local_of[start]),
-        horizon=(until - first).days + 1,
+        horizon=horizon,
         movements=(local_of[src[inside]], local_of[dst[inside]], moves.day[inside], probability),
         pairs=(local_of[a], local_of[b], hazard),
     )

@@ -111,15 +111,13 @@ def _run_batch(
     days = np.full((count, net.herds), NEVER, dtype=np.int32)
     days[:, net.index] = 0
     bounds = np.searchsorted(net.day, np.arange(net.horizon + 1))
-    spreads_locally = net.local.nnz > 0
-    targets = np.unique(net.local.indices) if spreads_locally else np.empty(0, dtype=np.int64)
-    local = net.local[:, targets] if spreads_locally else net.local
+    local = _LocalSpread.start(net, count) if net.local.nnz > 0 else None
     for t in range(net.horizon):
         lo, hi = int(bounds[t]), int(bounds[t + 1])
         if hi > lo:
             _move(days, net, lo, hi, t, latent, rng)
-        if spreads_locally:
-            _spread_locally(days, local, targets, t, latent, rng)
+        if local is not None:
+            local.spread(days, t, latent, rng)
     return days
 
 
@@ -143,20 +141,43 @@ def _move(
         days[rows, dst[cols]] = t
 
 
-def _spread_locally(
-    days: npt.NDArray[np.int32],
-    local: sp.csr_matrix,
-    targets: IntArray,
-    t: int,
-    latent: int,
-    rng: np.random.Generator,
-) -> None:
-    """Infect, on day t, the susceptible herds that local spread reaches."""
-    infectious = (days <= t - latent).astype(np.float64)
-    pressure = np.asarray((local.T @ infectious.T).T)  # runs × targets: summed hazards
-    # Always draw, even at no pressure: the draws then stay the same for every parameter
-    # value, so runs with a higher probability infect a superset (a coupling tests use).
-    draws = rng.random(pressure.shape)
-    struck = (draws < -np.expm1(-pressure)) & (days[:, targets] == NEVER)
-    rows, cols = np.nonzero(struck)
-    days[rows, targets[cols]] = t
+@dataclass
+class _LocalSpread:
+    """The local-spread pressure of one batch, kept from day to day.
+
+    A herd stays infectious to the end once it is, so the summed hazard on each target only
+    grows: each day adds the hazards of the herds infectious for the first time, a sparse
+    product of those few herds, not one of every infectious herd.
+    """
+
+    kernel: sp.csr_matrix  # herds × targets
+    targets: IntArray  # herds that some herd can infect locally
+    pressure: FloatArray  # runs × targets: summed daily hazards of the infectious herds
+    counted: npt.NDArray[np.bool_]  # runs × herds: infectious herds already in `pressure`
+
+    @classmethod
+    def start(cls, net: SpreadNetwork, count: int) -> _LocalSpread:
+        targets = np.unique(net.local.indices).astype(np.int64)
+        return cls(
+            net.local[:, targets].tocsr(),
+            targets,
+            np.zeros((count, targets.size), dtype=np.float64),
+            np.zeros((count, net.herds), dtype=bool),
+        )
+
+    def spread(
+        self, days: npt.NDArray[np.int32], t: int, latent: int, rng: np.random.Generator
+    ) -> None:
+        """Infect, on day t, the susceptible herds that local spread reaches."""
+        fresh = (days <= t - latent) & ~self.counted
+        rows, cols = np.nonzero(fresh)
+        if rows.size:
+            self.counted[rows, cols] = True
+            sources = sp.csr_matrix((np.ones(rows.size), (rows, cols)), shape=self.counted.shape)
+            self.pressure += (sources @ self.kernel).toarray()
+        # Always draw, even at no pressure: the draws then stay the same for every parameter
+        # value, so runs with a higher probability infect a superset (a coupling tests use).
+        draws = rng.random(self.pressure.shape)
+        struck = (draws < -np.expm1(-self.pressure)) & (days[:, self.targets] == NEVER)
+        rows, cols = np.nonzero(struck)
+        days[rows, self.targets[cols]] = t
