@@ -22,7 +22,13 @@ from pigdata.access.principal import ADMIN, Principal, Role
 from pigdata.config import Settings
 from pigdata.domain.spread_rules import SPREAD_RULES
 from pigdata.errors import NotFound
-from pigdata.services.health.spread import SpreadRuns, SpreadWindow, estimate_spread
+from pigdata.services.health.spread import (
+    NotTreeLike,
+    SpreadMethod,
+    SpreadRuns,
+    SpreadWindow,
+    estimate_spread,
+)
 from pigdata.services.scope import Forbidden
 
 from tests.builders import RONGCHANG_TOWN, bearer, movement, premises
@@ -53,6 +59,9 @@ def records() -> list[dict[str, Any]]:
         movement("5000000202", A, B, "2024-06-02", head_count=10),
         movement("5000000203", B, C, "2024-06-04", head_count=10),
         movement("5000000204", A, E, "2024-06-12", head_count=50),  # after the end day
+        # In July B can be infected from A and from F: not tree-like.
+        movement("5000000205", A, B, "2024-07-02", head_count=1),
+        movement("5000000206", F, B, "2024-07-03", head_count=1),
     ]
     return found
 
@@ -104,6 +113,26 @@ def test_estimate_from_the_store(loaded: Engine) -> None:
     assert again == report  # the seed reproduces the estimate
 
 
+def test_exact_method(loaded: Engine) -> None:
+    # The window's network is a tree (B from A, C from B, F from A): exact probabilities.
+    with loaded.connect() as conn:
+        report = estimate_spread(conn, ADMIN, A, INDEX_DAY, UNTIL, method=SpreadMethod.exact)
+        with pytest.raises(NotTreeLike) as refused:
+            estimate_spread(
+                conn, ADMIN, A, date(2024, 7, 1), date(2024, 7, 5), method=SpreadMethod.exact
+            )
+        assert refused.value.rule == "spread.exact_tree"
+    got = {s.premises: s for s in report.premises}
+    expected = _expected()
+    assert set(got) == set(expected)
+    for code, p in expected.items():
+        assert got[code].probability == pytest.approx(p, rel=0.006)  # F: distance within 0.5 %
+        assert got[code].standard_error == 0.0 and got[code].infected_runs is None
+    assert got[B].probability == pytest.approx(1 - 0.95**10, rel=1e-12)
+    assert (got[C].mean_day, got[C].expected_date) == (3.0, date(2024, 6, 4))
+    assert [s.premises for s in report.premises] == [B, C, F]
+
+
 def test_heads_and_a_custom_rule(loaded: Engine) -> None:
     # No local spread, one pig in three infected: P(B) = 1 - (2/3)^10, P(C) = P(B)².
     rule = replace(RULE, per_head_probability=1 / 3, kernel_h0=0.0)
@@ -145,6 +174,15 @@ def test_api(loaded: Engine, server: str) -> None:
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["premises"] for r in rows] == [s["premises"] for s in body["premises"]]
     assert rows[0]["expected_date"] == "2024-06-02" and float(rows[0]["mean_day"]) == 1.0
+    exact = client.get(
+        f"/api/v1/animal-health/spread/{A}", params={**params, "method": "exact"}
+    ).json()
+    assert exact["method"] == "exact"
+    assert [s["premises"] for s in exact["premises"]] == [B, C, F]
+    assert exact["premises"][1]["probability"] == pytest.approx((1 - 0.95**10) ** 2)
+    july = {"date": "2024-07-01", "until": "2024-07-05", "method": "exact"}
+    not_tree = client.get(f"/api/v1/animal-health/spread/{A}", params=july)
+    assert not_tree.status_code == 422 and not_tree.json()["rule"] == "spread.exact_tree"
     assert client.get("/api/v1/animal-health/spread/5001539999", params=params).status_code == 404
     backwards = client.get(
         f"/api/v1/animal-health/spread/{A}", params={**params, "until": "2024-05-01"}
@@ -171,6 +209,12 @@ def test_command_line(loaded: Engine, settings: Settings, tmp_path: Path) -> Non
         found = float(rows[code]["probability"]) if code in rows else 0.0
         assert abs(found - p) <= _bound(p), (code, found, p)
     assert rows[C]["expected_date"] == "2024-06-04"
+    exact = tmp_path / "exact.csv"
+    run(settings, "health", "spread", *args, "--method", "exact", "--csv", str(exact))
+    exact_rows = list(csv.DictReader(exact.open(encoding="utf-8")))
+    assert [r["premises"] for r in exact_rows] == [B, C, F]
+    assert float(exact_rows[0]["probability"]) == pytest.approx(1 - 0.95**10, abs=1e-6)
+    assert exact_rows[0]["infected_runs"] == "" and exact_rows[0]["standard_error"] == "0.000000"
     backwards = run(
         settings,
         "health",

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pigdata.services.health.spread_exact import exact_spread
 from pigdata.services.health.spread_model import SpreadNetwork, SpreadTally, simulate
 
 RUNS = 20_000
@@ -163,3 +164,69 @@ def test_a_higher_probability_never_infects_fewer(
             break
         reachable = grown
     assert all(strong.infected[h] == 0 for h in range(5) if h not in reachable)
+
+
+def test_exact_on_a_path_and_a_kernel() -> None:
+    # Hand values: P(B) = p, P(C) = p² (days 1 and 2); local spread alone 1 - (1 - q)^10.
+    found = exact_spread(_net(3, [(0, 1, 1, P), (1, 2, 2, P)], 5), latent=0)
+    assert found is not None
+    assert found.probability.tolist() == pytest.approx([1.0, P, P * P])
+    assert found.mean_day.tolist() == pytest.approx([0.0, 1.0, 2.0])
+    h, days = 0.05, 10
+    q = -math.expm1(-h)
+    local = exact_spread(_net(2, [], days, [(0, 1, h)]), latent=0)
+    assert local is not None
+    assert local.probability[1] == pytest.approx(1 - (1 - q) ** days)
+    mean_day = sum(t * q * (1 - q) ** t for t in range(days)) / (1 - (1 - q) ** days)
+    assert local.mean_day[1] == pytest.approx(mean_day)
+    # Two movements A → B on days 1 and 3: P(B) = 1 - (1 - p)².
+    twice = exact_spread(_net(2, [(0, 1, 1, P), (0, 1, 3, P)], 5), latent=0)
+    assert twice is not None and twice.probability[1] == pytest.approx(1 - (1 - P) ** 2)
+    # A same-day relay counts with no latent day only.
+    relay = _net(3, [(1, 2, 1, P), (0, 1, 1, P)], 3)
+    assert exact_spread(relay, 0).probability[2] == pytest.approx(P * P)  # type: ignore[union-attr]
+    assert exact_spread(relay, 1).probability[2] == 0.0  # type: ignore[union-attr]
+
+
+def test_exact_refuses_a_herd_with_two_sources() -> None:
+    moves = [(0, 1, 1, P), (0, 2, 1, P), (1, 3, 2, P), (2, 3, 2, P)]
+    assert exact_spread(_net(4, moves, 3), latent=0) is None
+
+
+@st.composite
+def trees(
+    draw: st.DrawFn,
+) -> tuple[int, list[tuple[int, int, int, float]], list[tuple[int, int, float]]]:
+    """A random tree of herds from the index 0: each herd's movements and local link come
+    from its one parent (a herd with a lower number)."""
+    herds = draw(st.integers(2, 6))
+    moves: list[tuple[int, int, int, float]] = []
+    pairs: list[tuple[int, int, float]] = []
+    for child in range(1, herds):
+        parent = draw(st.integers(0, child - 1))
+        for _ in range(draw(st.integers(0, 3))):
+            moves.append((parent, child, draw(st.integers(0, 4)), draw(st.floats(0.05, 1.0))))
+        if draw(st.booleans()):
+            pairs.append((parent, child, draw(st.floats(0.01, 0.5))))
+    # Movements into the index do not matter: it is infected from day 0.
+    if draw(st.booleans()):
+        moves.append((herds - 1, 0, 2, 1.0))
+    return herds, moves, pairs
+
+
+@settings(max_examples=40, deadline=None)
+@given(tree=trees(), latent=st.integers(0, 2))
+def test_exact_equals_monte_carlo_on_trees(
+    tree: tuple[int, list[tuple[int, int, int, float]], list[tuple[int, int, float]]],
+    latent: int,
+) -> None:
+    herds, moves, pairs = tree
+    net = _net(herds, moves, 5, pairs)
+    exact = exact_spread(net, latent)
+    assert exact is not None
+    runs = 4000
+    tally = simulate(net, runs, seed=herds * 7 + latent, latent_days=latent)
+    for herd in range(herds):
+        p = float(exact.probability[herd])
+        # Five standard errors, and one run of slack where p is near 0 or 1.
+        assert abs(tally.infected[herd] / runs - p) <= 5 * math.sqrt(p * (1 - p) / runs) + 1 / runs

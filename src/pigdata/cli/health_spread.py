@@ -20,6 +20,9 @@ def spread_command(
         int, typer.Option(min=1, max=spread.MAX_RUNS, help="Monte Carlo runs")
     ] = spread.DEFAULT_RUNS,
     seed: Annotated[int, typer.Option(min=0, help="seed of the random numbers")] = 0,
+    method: Annotated[
+        spread.SpreadMethod, typer.Option(help="monte_carlo, or exact for tree-like networks")
+    ] = spread.SpreadMethod.monte_carlo,
     csv_out: Annotated[Path | None, typer.Option("--csv", help="write the premises as CSV")] = None,
     show: Annotated[int, typer.Option(help="premises to print")] = 30,
     token: Annotated[
@@ -31,9 +34,10 @@ def spread_command(
     engine = open_store()
     who = principal_for(engine, token)
     with engine.connect() as conn:
-        report = spread.estimate_spread(conn, who, index, first, last, runs, seed)
+        report = spread.estimate_spread(conn, who, index, first, last, runs, seed, method=method)
+    how = "exact" if method is spread.SpreadMethod.exact else f"{runs} runs, seed {seed}"
     title = (
-        f"{index} {report.first}…{report.until}, {report.runs} runs, seed {report.seed}: "
+        f"{index} {report.first}…{report.until}, {how}: "
         f"{len(report.premises)} 个场所可能感染 / premises possibly infected"
     )
     table = Table(title=title)

@@ -30,12 +30,15 @@ def spread_estimate(
     until: Annotated[BoundedDay, Query(description="the end day, YYYY-MM-DD")],
     runs: Annotated[int, Query(ge=1, le=spread.MAX_RUNS)] = spread.DEFAULT_RUNS,
     seed: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    method: Annotated[
+        spread.SpreadMethod, Query(description="monte_carlo, or exact for tree-like networks")
+    ] = spread.SpreadMethod.monte_carlo,
     format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
 ) -> Any:
     """Give, per premises, the probability that an infection of `premises` on `date` has
     reached it by `until` (seeded Monte Carlo), ranked for visits (or CSV)."""
     first: dt.date = index_date
-    report = spread.estimate_spread(conn, who, premises, first, until, runs, seed)
+    report = spread.estimate_spread(conn, who, premises, first, until, runs, seed, method=method)
     if format == "csv":
         name = f"spread-{premises}-{first.isoformat()}-{until.isoformat()}.csv"
         return Response(

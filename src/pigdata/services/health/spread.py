@@ -17,6 +17,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,7 @@ from pigdata import csvout, errors
 from pigdata.access.principal import Principal, Role
 from pigdata.domain.health_rules import rule_on
 from pigdata.domain.spread_rules import SPREAD_RULES, SpreadRule
+from pigdata.services.health.spread_exact import exact_spread
 from pigdata.services.health.spread_model import (
     FloatArray,
     IntArray,
@@ -38,6 +40,12 @@ from pigdata.services.health.tracing import UnknownPremises
 from pigdata.services.health.zones import PremisesPoints, load_points
 from pigdata.services.scope import Forbidden
 from pigdata.store import tables as t
+
+
+class SpreadMethod(StrEnum):
+    monte_carlo = "monte_carlo"  # seeded runs of the model, any network
+    exact = "exact"  # the probabilities themselves, tree-like networks only
+
 
 MAX_SPREAD_DAYS = 366  # a year from the index day: far beyond any undetected spread
 MAX_RUNS = 100_000
@@ -81,6 +89,20 @@ class NoSpreadRule(errors.InvalidInput):
         )
 
 
+class NotTreeLike(errors.InvalidInput):
+    """The exact method was asked for a network where some herd has two possible sources."""
+
+    rule = "spread.exact_tree"
+
+    def __init__(self, index: str) -> None:
+        super().__init__(
+            f"传播估计：自 {index} 起的网络中有场所可从两个以上场所感染，method=exact 不适用，"
+            "请用 monte_carlo",
+            f"spread estimate: in the network from {index} some premises can be infected from "
+            "two or more premises, so field method=exact does not apply; use monte_carlo",
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class SpreadPremises:
     """One premises the estimate found at risk."""
@@ -89,9 +111,9 @@ class SpreadPremises:
     premises: str
     name: str | None
     township: str | None
-    probability: float  # share of runs in which it was infected by the end day
-    standard_error: float  # sqrt(p (1 - p) / runs)
-    infected_runs: int
+    probability: float  # share of runs in which it was infected by the end day (or exact)
+    standard_error: float  # sqrt(p (1 - p) / runs); 0 for the exact method
+    infected_runs: int | None  # None for the exact method
     mean_day: float  # mean infection day after the index day, over the runs that infect it
     expected_date: date  # the index day plus mean_day, rounded to the nearest day
 
@@ -103,6 +125,7 @@ class SpreadReport:
     index: str
     first: date
     until: date
+    method: SpreadMethod
     runs: int
     seed: int
     rule: SpreadRule
@@ -120,6 +143,7 @@ def estimate_spread(
     runs: int = DEFAULT_RUNS,
     seed: int = 0,
     rule: SpreadRule | None = None,
+    method: SpreadMethod = SpreadMethod.monte_carlo,
 ) -> SpreadReport:
     """Give, per premises, the probability of infection by `until` from `index` on `first`."""
     _require_official(conn, who, index)
@@ -131,17 +155,24 @@ def estimate_spread(
     if rule is None:
         raise NoSpreadRule(first)
     codes, net = _network(conn, index, first, until, rule)
-    tally = simulate(net, runs, seed, rule.latent_days)
+    if method is SpreadMethod.exact:
+        exact = exact_spread(net, rule.latent_days)
+        if exact is None:
+            raise NotTreeLike(index)
+        found = _Estimate(exact.probability, exact.mean_day, None, runs)
+    else:
+        found = _Estimate.of(simulate(net, runs, seed, rule.latent_days))
     return SpreadReport(
         index=index,
         first=first,
         until=until,
+        method=method,
         runs=runs,
         seed=seed,
         rule=rule,
         movements_used=int(net.src.size),
         herds_considered=net.herds,
-        premises=_ranked(conn, codes, net.index, tally, first),
+        premises=_ranked(conn, codes, net.index, found, first),
     )
 
 
@@ -272,32 +303,56 @@ def _at_risk(
     return np.array(sorted(seen), dtype=np.int64), pairs
 
 
+@dataclass(frozen=True)
+class _Estimate:
+    """Per herd: probability, mean infection day given infection, runs infecting it."""
+
+    probability: FloatArray
+    mean_day: FloatArray
+    infected_runs: IntArray | None  # None: exact probabilities, no runs
+    runs: int
+
+    @classmethod
+    def of(cls, tally: SpreadTally) -> _Estimate:
+        hit = tally.infected > 0
+        mean_day = np.divide(
+            tally.day_sum, tally.infected, out=np.full(hit.size, np.nan), where=hit
+        )
+        return cls(tally.infected / tally.runs, mean_day, tally.infected, tally.runs)
+
+    def standard_error(self, herd: int) -> float:
+        if self.infected_runs is None:
+            return 0.0
+        p = float(self.probability[herd])
+        return math.sqrt(p * (1.0 - p) / self.runs)
+
+
 def _ranked(
-    conn: Connection, codes: list[str], index: int, tally: SpreadTally, first: date
+    conn: Connection, codes: list[str], index: int, found: _Estimate, first: date
 ) -> list[SpreadPremises]:
-    """Give the premises infected in some run, most likely first, then earliest, by code."""
-    hit = [n for n in np.flatnonzero(tally.infected).tolist() if n != index]
-    mean = {n: int(tally.day_sum[n]) / int(tally.infected[n]) for n in hit}
-    hit.sort(key=lambda n: (-int(tally.infected[n]), mean[n], codes[n]))
+    """Give the premises that may be infected, most likely first, then earliest, by code."""
+    hit = [n for n in np.flatnonzero(found.probability > 0).tolist() if n != index]
+    hit.sort(key=lambda n: (-float(found.probability[n]), float(found.mean_day[n]), codes[n]))
     places = _places(conn, [codes[n] for n in hit])
-    found: list[SpreadPremises] = []
+    ranked: list[SpreadPremises] = []
     for rank, n in enumerate(hit, start=1):
-        p = int(tally.infected[n]) / tally.runs
         name, township = places.get(codes[n], (None, None))
-        found.append(
+        mean = float(found.mean_day[n])
+        runs = found.infected_runs
+        ranked.append(
             SpreadPremises(
                 rank=rank,
                 premises=codes[n],
                 name=name,
                 township=township,
-                probability=p,
-                standard_error=math.sqrt(p * (1.0 - p) / tally.runs),
-                infected_runs=int(tally.infected[n]),
-                mean_day=mean[n],
-                expected_date=first + timedelta(days=math.floor(mean[n] + 0.5)),
+                probability=float(found.probability[n]),
+                standard_error=found.standard_error(n),
+                infected_runs=None if runs is None else int(runs[n]),
+                mean_day=mean,
+                expected_date=first + timedelta(days=math.floor(mean + 0.5)),
             )
         )
-    return found
+    return ranked
 
 
 def _places(conn: Connection, codes: list[str]) -> dict[str, tuple[str, str]]:
@@ -337,7 +392,7 @@ def spread_csv(report: SpreadReport) -> str:
                 s.township or "",
                 f"{s.probability:.6f}",
                 f"{s.standard_error:.6f}",
-                s.infected_runs,
+                "" if s.infected_runs is None else s.infected_runs,
                 f"{s.mean_day:.3f}",
                 s.expected_date.isoformat(),
             )
