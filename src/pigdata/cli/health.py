@@ -156,3 +156,8 @@ def overview_command(day: Day = None, token: Token = None) -> None:
     console.print(f"受限场所 / premises under restriction: {view.restricted_premises}")
     blocked = ", ".join(f"{rule} {n}" for rule, n in view.blocked_last_week.items()) or "0"
     console.print(f"近7天拦截调运 / movements blocked in the last week: {blocked}", markup=False)
+
+
+from pigdata.cli.health_spread import spread_command  # noqa: E402  (its own module)
+
+health_app.command("spread")(spread_command)
