@@ -183,9 +183,30 @@ def iid_block(term: RandomTerm, codes: TextArray) -> RandomBlock:
     return RandomBlock(term, z, sp.identity(levels.size, format="csr"), 0.0, levels)
 
 
+def _with_pedigree_columns(table: dict[str, list[str]], model: Model) -> dict[str, list[str]]:
+    # A column the records lack may come from the pedigree file, looked up by the animal's
+    # ID (e.g. DAM for a common-litter environment); an animal not listed there is missing.
+    if model.pedigree is None or model.id_column not in table:
+        return table
+    wanted = {f.column for f in model.fixed} | {r.column for r in model.random}
+    wanted -= set(table)
+    if not wanted:
+        return table
+    pedigree = _read_table(model.pedigree)
+    names = list(pedigree)
+    if not names:
+        return table
+    where = {animal: row for row, animal in enumerate(pedigree[names[0]])}
+    rows = [where.get(animal, -1) for animal in table[model.id_column]]
+    joined = dict(table)
+    for column in wanted & set(pedigree):
+        joined[column] = [pedigree[column][r] if r >= 0 else "" for r in rows]
+    return joined
+
+
 def load_design(model: Model) -> Design:
     """Read a model's records and pedigree and give its design."""
-    table = _read_table(model.records)
+    table = _with_pedigree_columns(_read_table(model.records), model)
     missing_of = {c: np.isin(_column(table, c, model.records), [*model.missing, ""]) for c in table}
     trait = _column(table, model.trait, model.records)
     y = _numbers(trait, missing_of[model.trait], model.trait)

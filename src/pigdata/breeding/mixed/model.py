@@ -28,8 +28,9 @@
     max_iterations = 200
     tolerance = 1e-10                    # Σ(Δθ)² / Σθ² between iterations
 
-A record whose trait or covariate is missing is left out; a missing class value (fixed or
-random) is a level of its own.
+A column the records file lacks is looked up in the pedigree file by the animal's ID (so
+`column = "DAM"` gives a dam / common-litter effect). A record whose trait or covariate is
+missing is left out; a missing class value (fixed or random) is a level of its own.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ from pigdata.breeding.pedigree import FloatArray
 
 # Below this share of the phenotypic variance a variance counts as having left the space.
 FLOOR = 1e-8
+# A variance within this many floors of the floor is reported as at the boundary.
+BOUNDARY = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class RemlFit:
     converged: bool
     ratios: tuple[Ratio, ...]
     point: Point
+    at_boundary: tuple[bool, ...]  # held at the floor: no SE (the AI inverse does not apply)
 
     @property
     def se(self) -> FloatArray:
@@ -116,11 +119,16 @@ def _ai_steps(point: Point, floor: float) -> list[tuple[str, FloatArray]]:
     return [("AI-bound", bounded)] if bounded is not None else []
 
 
-def _covariance(information: FloatArray) -> FloatArray:
+def _covariance(information: FloatArray, free: npt.NDArray[np.bool_]) -> FloatArray:
+    # 2·AI⁻¹ over the variances inside the space; one held at the boundary gets no variance.
+    covariance = np.zeros_like(information)
+    sub = information[np.ix_(free, free)]
     try:
-        return np.asarray(2.0 * np.linalg.inv(information), dtype=np.float64)
+        inverse = np.linalg.inv(sub)
     except np.linalg.LinAlgError:
-        return np.asarray(2.0 * np.linalg.pinv(information), dtype=np.float64)
+        inverse = np.linalg.pinv(sub)
+    covariance[np.ix_(free, free)] = 2.0 * inverse
+    return covariance
 
 
 def fit(
@@ -162,7 +170,8 @@ def fit(
         if change < tolerance:
             converged = True
             break
-    covariance = _covariance(point.information)
+    boundary = point.theta <= BOUNDARY * floor
+    covariance = _covariance(point.information, ~boundary)
     return RemlFit(
         names,
         point.theta,
@@ -172,4 +181,5 @@ def fit(
         converged,
         ratios(names, point.theta, covariance),
         point,
+        tuple(bool(b) for b in boundary),
     )
