@@ -88,13 +88,19 @@ def _dense_mme(theta: np.ndarray, d: dict[str, np.ndarray]) -> tuple[np.ndarray,
     return c, w.T @ d["y"] / theta[2]
 
 
-def test_selected_inverse_equals_the_dense_inverse_on_the_pattern() -> None:
+@pytest.mark.parametrize("dense_tail", [0, 10_000])
+@pytest.mark.parametrize("dense_rows", [0, 6])
+def test_selected_inverse_equals_the_dense_inverse_on_the_pattern(
+    dense_tail: int, dense_rows: int
+) -> None:
+    # dense rows (like fixed effects met by every record) make a full trailing block of L
     rng = np.random.default_rng(3)
-    m = sp.random(150, 150, density=0.02, random_state=rng)
+    m = sp.random(150, 150, density=0.02, random_state=rng).tolil()
+    m[:dense_rows, :] = rng.random((dense_rows, 150))
     c = (m @ m.T + sp.identity(150)).tocsc()
     chol = Cholesky(c)
     chol.factorise(c)
-    picked = chol.selected_inverse()
+    picked = chol.selected_inverse(dense_tail)
     dense = np.linalg.inv(c.toarray())
     coo = c.tocoo()
     np.testing.assert_allclose(

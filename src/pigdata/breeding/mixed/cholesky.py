@@ -11,7 +11,8 @@ factor L̃ = L diag(L)⁻¹ and D = diag(L)²,
 
 taken from the last column to the first. Every Z_ik needed sits on the pattern of L (the
 pattern of a Cholesky factor is closed under this recursion), so nothing outside it is
-formed: the cost is about Σ_j |L_j|², far less than the dense inverse.
+formed: the cost is about Σ_j |L_j|², far less than the dense inverse. The trailing columns
+of L that are full (the dense rows AMD orders last) are inverted as one dense block.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 from numba import njit
+from scipy.linalg import solve_triangular
 from sksparse.cholmod import CholmodNotPositiveDefiniteError, Factor, analyze
 
 from pigdata import errors
@@ -41,12 +43,37 @@ class NotPositiveDefinite(errors.InvalidInput):
         )
 
 
+# The largest dense trailing block of L inverted densely (t² doubles: 8,000 is 512 MB).
+DENSE_TAIL = 8_000
+
+
 @njit(cache=True)
-def _takahashi(indptr: IntArray, indices: IntArray, data: FloatArray) -> FloatArray:
-    # L in CSC, row indices sorted, the diagonal first in each column.
-    n = indptr.shape[0] - 1
-    z = np.zeros(data.shape[0])
-    for j in range(n - 1, -1, -1):
+def _seek(indices: IntArray, start: int, stop: int, row: int) -> int:
+    # Where `row` sits in the sorted indices[start:stop]: galloping, then bisection, so a
+    # long column is crossed in O(log gap) steps for each row sought.
+    step, lo = 1, start
+    while lo + step < stop and indices[lo + step] <= row:
+        lo += step
+        step *= 2
+    hi = min(lo + step, stop)
+    while lo < hi:  # the first position with indices[pos] >= row
+        mid = (lo + hi) // 2
+        if indices[mid] < row:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo == stop or indices[lo] != row:
+        raise ValueError("the pattern of L is not closed")
+    return lo
+
+
+@njit(cache=True)
+def _takahashi(
+    indptr: IntArray, indices: IntArray, data: FloatArray, z: FloatArray, done: int
+) -> FloatArray:
+    # L in CSC, row indices sorted, the diagonal first in each column; the columns from
+    # `done` on are already in z (the dense trailing block).
+    for j in range(done - 1, -1, -1):
         start, end = indptr[j], indptr[j + 1]
         pivot = data[start]
         m = end - start - 1
@@ -57,12 +84,8 @@ def _takahashi(indptr: IntArray, indices: IntArray, data: FloatArray) -> FloatAr
             k = rows[b]
             acc[b] -= unit[b] * z[indptr[k]]  # the diagonal Z_kk
             p, stop = indptr[k] + 1, indptr[k + 1]
-            for a in range(b + 1, m):  # Z_ik, i = rows[a] > k, found in column k by a merge
-                i = rows[a]
-                while p < stop and indices[p] != i:
-                    p += 1
-                if p == stop:
-                    raise ValueError("the pattern of L is not closed")
+            for a in range(b + 1, m):  # Z_ik, i = rows[a] > k, sought in column k
+                p = _seek(indices, p, stop, rows[a])
                 acc[a] -= unit[b] * z[p]
                 acc[b] -= unit[a] * z[p]
         diagonal = 1.0 / (pivot * pivot)
@@ -120,6 +143,30 @@ class SelectedInverse:
         return float(np.dot(coo.data, picked))
 
 
+def _dense_tail(lower: sp.csc_matrix, z: FloatArray, most: int) -> int:
+    """Fill z for the trailing columns of L that are full below the diagonal, by a dense
+    inverse, and give the first of them.
+
+    Dense rows of C (fixed effects met by many animals, the levels of big groups) are ordered
+    last and make a dense trailing block of L, which holds most of the recursion's work; its
+    part of the inverse is L_tt⁻ᵀ L_tt⁻¹, formed with LAPACK.
+    """
+    n = lower.shape[0]
+    below = np.diff(lower.indptr) - 1
+    full = below == n - 1 - np.arange(n)
+    t = 0
+    while t < min(n, most) and full[n - 1 - t]:
+        t += 1
+    if t < 2:
+        return n
+    first = n - t
+    block = lower[first:, first:].toarray()
+    inverse_l = solve_triangular(block, np.eye(t), lower=True)
+    inverse = inverse_l.T @ inverse_l
+    z[lower.indptr[first] :] = inverse[np.triu_indices(t)]  # column-major lower, by symmetry
+    return first
+
+
 class Cholesky:
     """One symbolic analysis of a pattern, refactored for new values of the same pattern."""
 
@@ -145,14 +192,17 @@ class Cholesky:
         assert self.factor is not None
         return np.asarray(self.factor(rhs), dtype=np.float64)
 
-    def selected_inverse(self) -> SelectedInverse:
-        """Give C⁻¹ on the pattern of L (Takahashi's recursion)."""
+    def selected_inverse(self, dense_tail: int = DENSE_TAIL) -> SelectedInverse:
+        """Give C⁻¹ on the pattern of L (Takahashi's recursion; a full trailing block of up
+        to `dense_tail` columns inverted densely)."""
         assert self.factor is not None
         lower = sp.csc_matrix(self.factor.L())
         lower.sort_indices()
         indptr = lower.indptr.astype(np.int64)
         indices = lower.indices.astype(np.int64)
-        values = _takahashi(indptr, indices, lower.data.astype(np.float64))
+        z = np.zeros(lower.data.size)
+        done = _dense_tail(lower, z, dense_tail)
+        values = _takahashi(indptr, indices, lower.data.astype(np.float64), z, done)
         perm = np.asarray(self.factor.P(), dtype=np.int64)
         position = np.empty_like(perm)
         position[perm] = np.arange(perm.size)
