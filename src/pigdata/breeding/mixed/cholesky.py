@@ -151,7 +151,7 @@ def _dense_tail(lower: sp.csc_matrix, z: FloatArray, most: int) -> int:
     last and make a dense trailing block of L, which holds most of the recursion's work; its
     part of the inverse is L_tt⁻ᵀ L_tt⁻¹, formed with LAPACK.
     """
-    n = lower.shape[0]
+    n = int(lower.shape[0])
     below = np.diff(lower.indptr) - 1
     full = below == n - 1 - np.arange(n)
     t = 0
