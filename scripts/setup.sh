@@ -13,6 +13,15 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "creating .venv …" >&2
   "$PYTHON" -m venv .venv
 fi
+# scikit-sparse (CHOLMOD, for REML) is built against SuiteSparse's headers from Debian.
+if [[ ! -f /usr/include/suitesparse/cholmod.h ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsuitesparse-dev) >&2
+  else
+    echo "libsuitesparse-dev is missing: scikit-sparse cannot be built (apt-get install libsuitesparse-dev)" >&2
+    exit 1
+  fi
+fi
 # constraints.txt pins every package, so a fresh install is the same everywhere.
 extras=${1:-}
 target="."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -51,3 +52,47 @@ def test_a_pedigree_file_with_a_loop_is_refused_with_reasons(
     assert "[pedigree.sire_as_dam] ×1: 1" in done.stdout  # 1 is the sire of 4, the dam of 2
     missing = run(settings, "breeding", "population", "--herdbook", "none", check=False)
     assert missing.returncode == 1 and "herdbook none has no records" in missing.stderr
+
+
+MODELS = Path(__file__).parents[2] / "docs" / "models"
+
+
+def test_reml_on_pic_t1_gives_the_estimates_stated_in_the_docs_and_blup_takes_them(
+    settings: Settings, tmp_path: Path
+) -> None:
+    estimates, ebv = tmp_path / "t1.json", tmp_path / "ebv.csv"
+    done = run(settings, "breeding", "reml", str(MODELS / "pic_t1.toml"), "-o", str(estimates))
+    assert "round   1" in done.stdout and "converged after" in done.stdout
+    found = json.loads(estimates.read_text(encoding="utf-8"))
+    docs = (Path(__file__).parents[2] / "docs" / "breeding.md").read_text(encoding="utf-8")
+    assert f"{found['minus2logl']:.2f}" in docs
+    for name, value in found["variances"].items():
+        assert f"{value:.4f} ± {found['se'][name]:.4f}" in docs, name
+    solved = run(
+        settings,
+        "breeding",
+        "blup",
+        str(MODELS / "pic_t1.toml"),
+        "--variances",
+        str(estimates),
+        "--solutions",
+        str(ebv),
+    )
+    assert f"-2logL {found['minus2logl']:.4f}" in solved.stdout
+    with ebv.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["effect"] == "animal"]
+    assert len(rows) == 6473
+    assert all(0.0 <= float(r["reliability"]) <= 1.0 for r in rows)
+
+
+def test_a_model_naming_a_column_the_data_lack_is_refused(
+    settings: Settings, tmp_path: Path
+) -> None:
+    (tmp_path / "rec.csv").write_text("ID,y\n1,1.5\n2,2.5\n3,0.5\n", encoding="utf-8")
+    model = tmp_path / "m.toml"
+    model.write_text(
+        'trait = "y"\nrecords = "rec.csv"\n[[random]]\ncolumn = "pen"\n', encoding="utf-8"
+    )
+    done = run(settings, "breeding", "reml", str(model), check=False)
+    assert done.returncode == 1
+    assert "model.column" in done.stdout + done.stderr and "pen" in done.stdout + done.stderr

@@ -1,4 +1,5 @@
-"""Breeding commands: herdbook checks, inbreeding, kinship, population, BLUP, mating plans."""
+"""Breeding commands: herdbook checks, inbreeding, kinship, population, BLUP, REML, mating
+plans."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from pigdata.ingest.wide import read_trait_table
 from pigdata.services.intake import ingest_file
 
 if TYPE_CHECKING:
+    from pigdata.breeding.mixed.solutions import Solutions
     from pigdata.services.breeding import CheckReport
 
 # The breeding services pull in Numba and SciPy, which take seconds to import: each command
@@ -308,3 +310,110 @@ def mating_command(
     header = ("boar", "sow", "kinship", "keep son")
     rows = [(m.boar, m.sow, f"{m.kinship:.5f}", "yes" if m.keep_son else "") for m in r.matings]
     _show(header, rows, output)
+
+
+ModelFile = Annotated[Path, typer.Argument(help="the model file (TOML, docs/breeding.md)")]
+TraitOption = Annotated[
+    str | None, typer.Option("--trait", help="analyse this column instead of the file's trait")
+]
+SolutionsOption = Annotated[
+    Path | None, typer.Option("--solutions", help="write every level's solution, PEV, r² (CSV)")
+]
+
+
+def _print_solutions_summary(found: Solutions, path: Path | None) -> None:
+    from pigdata.breeding.mixed.run import write_solutions
+
+    fixed = ", ".join(f"{n} {v:.6g}" for n, v in zip(found.fixed_names, found.fixed, strict=True))
+    console.print(f"fixed: {fixed if len(found.fixed) <= 8 else f'{len(found.fixed)} levels'}")
+    for e in found.effects:
+        console.print(
+            f"{e.name}: {e.levels.size} levels, mean reliability {e.reliability.mean():.4f}, "
+            f"solutions {e.value.min():.4g} .. {e.value.max():.4g}",
+            markup=False,
+        )
+    if path is not None:
+        console.print(f"{write_solutions(path, found)} rows → {path}", markup=False)
+
+
+@breeding_app.command("reml")
+def reml_command(
+    model_file: ModelFile,
+    trait: TraitOption = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="write the estimates as JSON")
+    ] = None,
+    solutions_file: SolutionsOption = None,
+) -> None:
+    """Estimate variance components by AI-REML (EM steps as fallback), printing each
+    iteration; then the BLUP solutions at the estimates."""
+    import json
+
+    from pigdata.breeding.mixed.model import read_model
+    from pigdata.breeding.mixed.reml import Iteration
+    from pigdata.breeding.mixed.run import override, result_document, run_reml
+
+    model = override(read_model(model_file), trait)
+
+    def show(step: Iteration) -> None:
+        values = " ".join(f"{v:.6g}" for v in step.theta)
+        console.print(
+            f"round {step.number:3d} {step.method:8s} -2logL {step.minus2logl:.6f}  "
+            f"θ {values}  change {step.change:.2e}  {step.seconds:.2f} s",
+            markup=False,
+        )
+
+    result, found, eq = run_reml(model, show)
+    d = eq.design
+    console.print(
+        f"{model.trait}: {d.records} records ({d.dropped} left out), {eq.size} equations; "
+        + ("converged" if result.converged else "NOT converged")
+        + f" after {len(result.iterations)} rounds; -2logL {result.minus2logl:.4f}",
+        markup=False,
+    )
+    table = Table("component", "variance", "SE", "ratio to σ²p", "SE")
+    ratio = {r.name: r for r in result.ratios}
+    for name, value, se, edge in zip(
+        result.names, result.theta, result.se, result.at_boundary, strict=True
+    ):
+        r = ratio.get(name)
+        table.add_row(
+            name,
+            f"{value:.6g}",
+            "at the boundary" if edge else f"{se:.4g}",
+            f"{r.value:.4f}" if r else "",
+            f"{r.se:.4f}" if r else "",
+        )
+    p = ratio["phenotypic"]
+    table.add_row("phenotypic", f"{p.value:.6g}", f"{p.se:.4g}", "", "")
+    console.print(table)
+    if output is not None:
+        output.write_text(json.dumps(result_document(model, result), indent=2), encoding="utf-8")
+        console.print(f"estimates → {output}", markup=False)
+    _print_solutions_summary(found, solutions_file)
+
+
+@breeding_app.command("blup")
+def blup_command(
+    model_file: ModelFile,
+    variances: Annotated[
+        Path | None, typer.Option(help="take the variances from a REML result file (JSON)")
+    ] = None,
+    trait: TraitOption = None,
+    solutions_file: SolutionsOption = None,
+) -> None:
+    """Solve a mixed model by BLUP at given variances (the model file's, or those of a REML
+    result), with each level's PEV and reliability from the sparse inverse."""
+    from pigdata.breeding.mixed.model import read_model
+    from pigdata.breeding.mixed.run import override, run_blup, with_result_variances
+
+    model = override(read_model(model_file), trait)
+    if variances is not None:
+        model = with_result_variances(model, variances)
+    found, eq = run_blup(model)
+    console.print(
+        f"{model.trait}: {eq.design.records} records, {eq.size} equations; "
+        f"-2logL {found.minus2logl:.4f} at the given variances",
+        markup=False,
+    )
+    _print_solutions_summary(found, solutions_file)
