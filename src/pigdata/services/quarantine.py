@@ -129,6 +129,18 @@ def release(
     with engine.connect() as conn:
         batch = _batch_row(conn, batch_id)
     station = batch.station
+    released = sum(plan.head_count for plan in plans)
+    if released > batch.head_count:
+        # Said before the IDs are handed out, which would otherwise run short first.
+        raise QuarantineRefused(
+            f"quarantine_decision 记录 0，字段 releases：放行 {released} 头，多于批次的 "
+            f"{batch.head_count} 头",
+            f"quarantine_decision record 0, field releases: {released} head released, more "
+            f"than the batch's {batch.head_count}",
+            rule="quarantine.head_exceeds",
+            record="quarantine_decision",
+            field="releases",
+        )
     decision = {
         "kind": "quarantine_decision",
         "batch_id": batch_id,
