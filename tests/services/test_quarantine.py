@@ -19,8 +19,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 
+from pigdata.access.principal import ADMIN
 from pigdata.config import Settings
 from pigdata.domain.quarantine_rules import QUARANTINE_RULES, missing_samplings, rule_for
+from pigdata.services.health.contacts import TraceDirection
+from pigdata.services.health.tracing import trace_contacts
 from pigdata.store import tables as t
 
 from tests.builders import RONGCHANG_TOWN, RONGCHANG_TOWN_2, bearer, ingest, premises
@@ -171,6 +174,9 @@ def test_the_workflow_through_the_api(engine: Engine, settings: Settings, server
             ("DANBRED", "DK1003", FARM_1, "Duroc"),
             ("DANBRED", "DK1004", FARM_2, "Duroc"),
         ]
+        # The release movements are in the movement network: a forward trace from the station.
+        traced = trace_contacts(conn, ADMIN, STATION, TraceDirection.forward, date(2026, 10, 20))
+        assert sorted(c.premises for c in traced.contacts) == [FARM_1, FARM_2]
     listed = station.get(f"{api}/batches").json()
     assert listed[0]["outcome"] == "release" and listed[0]["head_released"] == 4
     assert httpx.get(f"{server}{api}/batches").status_code == 403  # public
