@@ -204,6 +204,66 @@ def phenotype_rows(draw: st.DrawFn) -> dict[str, Any]:
     return row
 
 
+# --- the quarantine station's kinds ---
+_BATCH_IDS = st.from_regex(r"[0-9A-Za-z][0-9A-Za-z\-_]{2,12}", fullmatch=True)
+
+
+@st.composite
+def import_batch_rows(draw: st.DrawFn) -> dict[str, Any]:
+    head = draw(st.integers(1, 4))
+    return {
+        "kind": "import_batch",
+        "batch_id": draw(_BATCH_IDS),
+        "station": draw(st.sampled_from(PLACES)),
+        "origin_country": draw(st.sampled_from(["DK", "FR", "US"])),
+        "origin_farm": draw(texts),
+        "breed": draw(st.sampled_from(["Duroc", "Landrace"])),
+        "herdbook": "DANBRED",
+        "head_count": _number(draw, head),
+        "foreign_ids": [f"DK{n}" for n in range(head)],
+        "import_permit": "IP-2026-0815",
+        "arrival_date": draw(days),
+        "pens": draw(st.sampled_from([["A1"], "A1;A2"])),
+    }
+
+
+@st.composite
+def quarantine_test_rows(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        "kind": "quarantine_test",
+        "batch_id": draw(_BATCH_IDS),
+        "station": draw(st.sampled_from(PLACES)),
+        "sample_date": draw(days),
+        "disease": draw(st.sampled_from(["african_swine_fever", "pseudorabies", "prrs"])),
+        "method": draw(st.sampled_from(["qPCR", "ELISA"])),
+        "result": draw(st.sampled_from(["positive", "negative"])),
+    }
+
+
+@st.composite
+def quarantine_decision_rows(draw: st.DrawFn) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "kind": "quarantine_decision",
+        "batch_id": draw(_BATCH_IDS),
+        "station": draw(st.sampled_from(PLACES)),
+        "date": draw(days),
+    }
+    if draw(st.booleans()):
+        return row | {"outcome": "destroy", "reason": draw(texts)}
+    release = {
+        "destination": draw(st.sampled_from(PLACES)),
+        "head_count": 1,
+        "foreign_ids": ["DK1"],
+        "certificate_no": "5001530001234",
+    }
+    return row | {
+        "outcome": "release",
+        "herdbook": "DANBRED",
+        "breed": "Duroc",
+        "releases": [release],
+    }
+
+
 PLAIN = {
     "premises": premises_rows(),
     "animal": animal_rows(),
@@ -215,6 +275,9 @@ PLAIN = {
     "outbreak_report": outbreak_report_rows(),
     "pedigree": pedigree_rows(),
     "phenotype": phenotype_rows(),
+    "import_batch": import_batch_rows(),
+    "quarantine_test": quarantine_test_rows(),
+    "quarantine_decision": quarantine_decision_rows(),
 }
 
 

@@ -27,6 +27,7 @@ from pigdata.api.routers import (
     meta,
     personal,
     places,
+    quarantine,
     regional,
     spread,
     stats,
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RefuseNul)  # outermost: before a kept answer is looked up
     install_problem_handlers(app)
     routers = (meta, intake, catalogue, ledger, personal, places, regional, witness, trace, display)
-    services = (health, spread, stats, market, breeding)
+    services = (health, spread, stats, market, breeding, quarantine)
     for module in (*routers, *services):
         app.include_router(module.router)
     # The display centre's scripts, styles and vendored libraries (no CDN, no other host).

@@ -12,6 +12,7 @@ from pigdata.cli import (
     ledger,
     market,
     personal,
+    quarantine,
     serve,
     stats,
     trace,
@@ -39,6 +40,7 @@ app.add_typer(market.market_app, name="market")
 app.add_typer(breeding.breeding_app, name="breeding")
 app.add_typer(stats.stats_app, name="stats")
 app.add_typer(personal.personal_app, name="personal")
+app.add_typer(quarantine.quarantine_app, name="quarantine")
 app.command()(ledger.verify)
 app.command("trace")(trace.trace_command)
 app.command("verify-proof")(trace.verify_proof)

@@ -620,6 +620,181 @@ class Phenotype(_Record):
         return (("date", self.date),) if self.date else ()
 
 
+# --- import breeding-pig quarantine station (进境种猪隔离检疫场) ------------------------------
+
+
+class QuarantineDisease(StrEnum):
+    african_swine_fever = "african_swine_fever"
+    classical_swine_fever = "classical_swine_fever"
+    prrs = "prrs"
+    porcine_epidemic_diarrhoea = "porcine_epidemic_diarrhoea"
+    pseudorabies = "pseudorabies"
+    transmissible_gastroenteritis = "transmissible_gastroenteritis"
+    brucellosis = "brucellosis"
+    foot_and_mouth = "foot_and_mouth"
+    other = "other"
+
+
+class SampleResult(StrEnum):
+    positive = "positive"
+    negative = "negative"
+
+
+class QuarantineOutcome(StrEnum):
+    release = "release"
+    destroy = "destroy"  # rejected: the batch is destroyed (or returned) under supervision
+
+
+BatchId = Annotated[str, Field(pattern=r"^[0-9A-Za-z][0-9A-Za-z\-_]{2,39}$")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2")]
+ForeignIds = Annotated[
+    list[RegistryId], BeforeValidator(_split_list), Field(min_length=1, max_length=10_000)
+]
+
+
+def _repeated(values: list[str]) -> str | None:
+    seen: set[str] = set()
+    for value in values:
+        if value in seen:
+            return value
+        seen.add(value)
+    return None
+
+
+class ImportBatch(_Record):
+    """Breeding pigs imported from abroad, arrived at a quarantine station for isolation."""
+
+    kind: Literal["import_batch"] = "import_batch"
+    batch_id: BatchId
+    station: PremisesCode
+    origin_country: CountryCode
+    origin_farm: Text
+    breed: Text
+    herdbook: HerdbookCode = Field(description="the herdbook the foreign IDs belong to")
+    head_count: HeadCount
+    foreign_ids: ForeignIds = Field(description="one ID per animal, as the exporting herdbook")
+    import_permit: Annotated[str, Field(pattern=r"^[0-9A-Za-z\-]{6,40}$")]
+    arrival_date: BoundedDay
+    pens: Annotated[list[Text], BeforeValidator(_split_list), Field(min_length=1, max_length=200)]
+
+    @model_validator(mode="after")
+    def _ids(self) -> ImportBatch:
+        if len(self.foreign_ids) != self.head_count:
+            raise rule_error(
+                "import_batch.foreign_id_count",
+                f"境外个体号 {len(self.foreign_ids)} 个，与头数 {self.head_count} 不符",
+                f"{len(self.foreign_ids)} foreign IDs listed for {self.head_count} head",
+                field="foreign_ids",
+            )
+        if (twice := _repeated(self.foreign_ids)) is not None:
+            raise rule_error(
+                "import_batch.foreign_id_repeated",
+                f"境外个体号 {twice} 重复",
+                f"foreign ID {twice} is listed twice",
+                field="foreign_ids",
+            )
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("station", self.station),)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("arrival_date", self.arrival_date),)
+
+
+class QuarantineTest(_Record):
+    """A sample of an import batch taken on a day of isolation, and its test result."""
+
+    kind: Literal["quarantine_test"] = "quarantine_test"
+    batch_id: BatchId
+    station: PremisesCode
+    sample_date: BoundedDay
+    disease: QuarantineDisease
+    method: Text
+    result: SampleResult
+    samples: HeadCount = 1
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        return (("station", self.station),)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("sample_date", self.sample_date),)
+
+
+class Release(BaseModel):
+    """The animals of a batch released to one destination farm, under one certificate."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    destination: PremisesCode
+    head_count: HeadCount
+    foreign_ids: ForeignIds
+    certificate_no: CertificateNumber
+
+
+class QuarantineDecision(_Record):
+    """The end of a batch's isolation: release to named farms, or rejection and destruction."""
+
+    kind: Literal["quarantine_decision"] = "quarantine_decision"
+    batch_id: BatchId
+    station: PremisesCode
+    date: BoundedDay
+    outcome: QuarantineOutcome
+    releases: list[Release] = Field(default_factory=list, max_length=1000)
+    herdbook: HerdbookCode | None = Field(
+        default=None, description="release: the herdbook the animals are registered in"
+    )
+    breed: Text | None = Field(default=None, description="release: the breed they are under")
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _outcome(self) -> QuarantineDecision:
+        if self.outcome is QuarantineOutcome.destroy:
+            if self.releases or self.reason is None:
+                raise rule_error(
+                    "quarantine_decision.destroy",
+                    "销毁决定须写明原因，且不能有放行",
+                    "a destruction names its reason and releases nothing",
+                    field="reason" if self.reason is None else "releases",
+                )
+            return self
+        if not self.releases or self.herdbook is None or self.breed is None:
+            raise rule_error(
+                "quarantine_decision.release",
+                "放行决定须列出目的场、登记簿和品种",
+                "a release lists its destination farms, the herdbook and the breed",
+                field="releases" if not self.releases else "herdbook",
+            )
+        for release in self.releases:
+            if len(release.foreign_ids) != release.head_count:
+                raise rule_error(
+                    "import_batch.foreign_id_count",
+                    f"放行至 {release.destination} 的个体号数与头数 {release.head_count} 不符",
+                    f"the release to {release.destination} lists {len(release.foreign_ids)} "
+                    f"IDs for {release.head_count} head",
+                    field="releases",
+                )
+        ids = [i for release in self.releases for i in release.foreign_ids]
+        certificates = [release.certificate_no for release in self.releases]
+        if (twice := _repeated(ids) or _repeated(certificates)) is not None:
+            raise rule_error(
+                "quarantine_decision.repeated",
+                f"{twice} 在放行中出现两次",
+                f"{twice} appears twice in the releases",
+                field="releases",
+            )
+        return self
+
+    def premises_fields(self) -> tuple[tuple[str, str], ...]:
+        destinations = tuple(
+            (f"releases.{n}.destination", r.destination) for n, r in enumerate(self.releases)
+        )
+        return (("station", self.station), *destinations)
+
+    def dates(self) -> tuple[tuple[str, Day], ...]:
+        return (("date", self.date),)
+
+
 # The record kinds other than corrections: the one list, from which the unions, the
 # discriminated union of the API and RECORD_TYPES are derived (pigdata.projections.kinds
 # says what else each kind has).
@@ -634,6 +809,9 @@ PlainRecord = (
     | OutbreakReport
     | PedigreeAnimal
     | Phenotype
+    | ImportBatch
+    | QuarantineTest
+    | QuarantineDecision
 )
 
 

@@ -29,6 +29,7 @@ from pigdata.domain.records import (
     record_adapter,
 )
 from pigdata.ingest.movement_control import MovementControl, load_control
+from pigdata.ingest.quarantine_checks import QuarantineFacts, load_facts
 from pigdata.ledger.personal_store import plain_records
 from pigdata.projections.kinds import BY_NAME
 from pigdata.store import tables as t
@@ -109,11 +110,23 @@ class BatchContext:
     # keys released by a correction of this batch while its replacement is checked
     released: set[int] = field(default_factory=set)
     control: MovementControl | None = None  # outbreak zones, for movement control
+    quarantine: QuarantineFacts | None = None  # import batches, for the station's rules
+    quarantine_batches: dict[str, int] = field(default_factory=dict)
+    quarantine_decided: dict[str, int] = field(default_factory=dict)
 
     def holder(self, mapping: dict[Any, int], key: Any) -> int | None:
         """Give the entry that holds a unique key, unless a correction released it."""
         seq = mapping.get(key)
         return None if seq is None or seq in self.released else seq
+
+    def premises_type(self, code: str) -> str | None:
+        """Give the type of a premises the batch knows, or None."""
+        info = self.premises.get(code)
+        return info.premises_type if info else None
+
+    def is_station(self, code: str) -> bool:
+        """Tell whether a premises is a quarantine station (whose movements need a release)."""
+        return self.premises_type(code) == "quarantine_station"
 
     def __post_init__(self) -> None:
         # The maps of unique keys by the names the kinds declare (pigdata.projections.kinds).
@@ -125,6 +138,8 @@ class BatchContext:
             "slaughtered": self.slaughtered,
             "pedigree_seq": self.pedigree_seq,
             "phenotype_seq": self.phenotype_seq,
+            "quarantine_batches": self.quarantine_batches,
+            "quarantine_decided": self.quarantine_decided,
         }
 
     def add(self, record: AnyRecord, seq: int) -> None:
@@ -153,6 +168,8 @@ class BatchContext:
             )
         elif isinstance(record, Animal):
             self.births[record.ear_tag] = record.birth_date
+        if self.quarantine is not None:
+            self.quarantine.add(record, self.pedigree_seq, seq)
 
     def _forget(self, seq: int) -> None:
         """Drop the facts a superseded entry gave, as its projection rows are dropped."""
@@ -250,6 +267,7 @@ def load_context(
     _load_breeding(conn, ctx, registry_ids)
     # A correction's replacement is checked as a new record, movement control included.
     ctx.control = load_control(conn, flat)
+    ctx.quarantine = load_facts(conn, flat, ctx.is_station, ctx.unique_keys, ctx.pedigree_seq)
     return ctx
 
 

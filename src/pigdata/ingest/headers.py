@@ -93,6 +93,21 @@ FIELD_ALIASES_ZH: dict[str, tuple[str, ...]] = {
     "supersedes": ("更正条目", "被更正序号"),
     "reason": ("更正原因", "原因"),
     "replacement": ("替换记录",),
+    # the quarantine station's kinds
+    "batch_id": ("进境批次号", "批次号"),
+    "station": ("隔离检疫场", "隔离场"),
+    "origin_country": ("输出国家", "来源国"),
+    "origin_farm": ("输出场", "境外来源场"),
+    "foreign_ids": ("境外个体号", "原耳号"),
+    "import_permit": ("进境检疫许可证号", "许可证号"),
+    "arrival_date": ("到场日期", "入场日期"),
+    "pens": ("栏舍", "隔离栏舍"),
+    "sample_date": ("采样日期",),
+    "method": ("检测方法",),
+    "result": ("检测结果",),
+    "samples": ("采样数",),
+    "outcome": ("处理决定", "处理结果"),
+    "releases": ("放行去向",),
 }
 
 # English headers other than the field names themselves (herdbook files from other programs)

@@ -19,6 +19,7 @@ from pigdata.domain.records import (
 )
 from pigdata.ingest.context import BatchContext
 from pigdata.ingest.movement_control import check_movement
+from pigdata.ingest.quarantine_checks import check_quarantine
 from pigdata.projections.kinds import BY_NAME
 
 
@@ -232,6 +233,8 @@ def check_plain(record: AnyRecord, ctx: BatchContext, today: date, who: Principa
         issues += check(record, ctx)
     if isinstance(record, Movement) and not issues:
         issues += check_movement(record, ctx.control, who, ctx.premises)
+    if not issues:
+        issues += check_quarantine(record, ctx.quarantine, ctx.premises_type, ctx.pedigree_seq)
     return issues
 
 

@@ -394,6 +394,69 @@ phenotypes = sa.Table(
 
 PROJECTION_TABLES = (*PROJECTION_TABLES, pedigree_animals, phenotypes)
 
+# --- import breeding-pig quarantine station (projections) -----------------------------------
+
+quarantine_batches = sa.Table(
+    "quarantine_batches",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("batch_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("station", sa.String(10), nullable=False, index=True),
+    sa.Column("origin_country", sa.String(2), nullable=False),
+    sa.Column("origin_farm", sa.String(200), nullable=False),
+    sa.Column("breed", sa.String(200), nullable=False),
+    sa.Column("herdbook", sa.String(40), nullable=False),
+    sa.Column("head_count", sa.Integer, nullable=False),
+    sa.Column("foreign_ids", sa.Text, nullable=False),  # separated by ";"
+    sa.Column("import_permit", sa.String(40), nullable=False),
+    sa.Column("arrival_date", sa.Date, nullable=False),
+    sa.Column("pens", sa.Text, nullable=False),  # separated by ";"
+)
+
+quarantine_tests = sa.Table(
+    "quarantine_tests",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("batch_id", sa.String(40), nullable=False, index=True),
+    sa.Column("station", sa.String(10), nullable=False),
+    sa.Column("sample_date", sa.Date, nullable=False),
+    sa.Column("disease", sa.String(40), nullable=False),
+    sa.Column("method", sa.String(200), nullable=False),
+    sa.Column("result", sa.String(12), nullable=False),
+    sa.Column("samples", sa.Integer, nullable=False),
+)
+
+quarantine_decisions = sa.Table(
+    "quarantine_decisions",
+    metadata,
+    sa.Column("entry_seq", SEQ, primary_key=True, autoincrement=False),
+    sa.Column("batch_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("station", sa.String(10), nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+    sa.Column("outcome", sa.String(12), nullable=False),
+    sa.Column("head_released", sa.Integer, nullable=False),
+    sa.Column("reason", sa.String(200)),
+)
+
+quarantine_releases = sa.Table(
+    "quarantine_releases",
+    metadata,
+    sa.Column("certificate_no", sa.String(24), primary_key=True),
+    sa.Column("entry_seq", SEQ, nullable=False, index=True),
+    sa.Column("station", sa.String(10), nullable=False),
+    sa.Column("destination", sa.String(10), nullable=False),
+    sa.Column("head_count", sa.Integer, nullable=False),
+    sa.Column("date", sa.Date, nullable=False),
+)
+
+PROJECTION_TABLES = (
+    *PROJECTION_TABLES,
+    quarantine_batches,
+    quarantine_tests,
+    quarantine_decisions,
+    quarantine_releases,
+)
+
 # Sums of the herd reports of each county (the first six digits of the farm's code) and month,
 # kept by the herd-report projection in the same transaction, so that a region query reads a
 # few hundred rows instead of every farm's report. Reports of non-farm premises are in the
