@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from pigdata.access.principal import Role
 from pigdata.api.deps import Conn, EngineDep, SettingsDep, Who, require_role
 from pigdata.api.json_body import JsonBodyRoute
+from pigdata.api.openapi import problems
 from pigdata.services import quarantine
 
 router = APIRouter(prefix="/api/v1/quarantine", tags=["quarantine"], route_class=JsonBodyRoute)
@@ -90,7 +91,7 @@ async def post_test(
     return Written(seqs=seqs)
 
 
-@router.post("/releases", response_model=Written)
+@router.post("/releases", response_model=Written, responses=problems(404))
 async def post_release(
     body: ReleaseRequest, engine: EngineDep, settings: SettingsDep, who: Who
 ) -> Written:
@@ -116,7 +117,7 @@ async def post_release(
     return Written(seqs=await anyio.to_thread.run_sync(run))
 
 
-@router.post("/destructions", response_model=Written)
+@router.post("/destructions", response_model=Written, responses=problems(404))
 async def post_destruction(
     body: DestroyRequest, engine: EngineDep, settings: SettingsDep, who: Who
 ) -> Written:
@@ -147,7 +148,7 @@ def get_batches(
     return [_out(s) for s in quarantine.station_batches(conn, who, today, station)]
 
 
-@router.get("/batches/{batch_id}", response_model=BatchOut)
+@router.get("/batches/{batch_id}", response_model=BatchOut, responses=problems(404))
 def get_batch(batch_id: str, conn: Conn, settings: SettingsDep, who: Who) -> Any:
     """Give one batch's status."""
     return _out(quarantine.batch_status(conn, who, batch_id, quarantine.node_today(settings)))
